@@ -1,0 +1,81 @@
+# Lamina top-level build. See README.md.
+#   make            build everything into build/ (hypervisor image: build/lamina)
+#   make run        set up, build, boot under QEMU on the serial console
+#   make test       set up, build, run every test that make test covers
+#   make iso        GRUB rescue ISO (build/lamina.iso)
+#   make defconfig | menuconfig | olddefconfig | savedefconfig
+#   make FOO_defconfig   with hypervisor/configs/FOO.config (svm-only, ...)
+
+TOP := $(CURDIR)
+O := $(TOP)/build
+PYTHON := /usr/bin/python3
+export KCONFIG_CONFIG := $(TOP)/.config
+AUTOCONF := $(O)/include/generated/autoconf.h
+
+all: hypervisor xenstore
+
+# ---- dependencies ----------------------------------------------------------
+deps:
+	@sh tools/build/deps.sh
+
+# ---- configuration ---------------------------------------------------------
+$(KCONFIG_CONFIG):
+	$(PYTHON) -m defconfig --kconfig Kconfig hypervisor/configs/defconfig
+
+$(AUTOCONF): $(KCONFIG_CONFIG) Kconfig
+	@mkdir -p $(@D)
+	$(PYTHON) -m genconfig --header-path $@ Kconfig
+	@ln -sfn /usr/include/xen $(O)/include/xen
+
+config: $(AUTOCONF)
+
+defconfig:
+	$(PYTHON) -m defconfig --kconfig Kconfig hypervisor/configs/defconfig
+%_defconfig:
+	$(PYTHON) -m defconfig --kconfig Kconfig hypervisor/configs/$*.config
+menuconfig:
+	$(PYTHON) -m menuconfig Kconfig
+olddefconfig:
+	$(PYTHON) -m olddefconfig Kconfig
+savedefconfig:
+	$(PYTHON) -m savedefconfig --kconfig Kconfig --out defconfig.saved
+
+# ---- components ------------------------------------------------------------
+hypervisor: config
+	$(MAKE) -C hypervisor TOP=$(TOP) O=$(O)
+
+xenstore:
+	$(MAKE) -C xenstore O=$(O)/xenstore
+
+iso: hypervisor
+	sh tests/boot/mkiso.sh $(O)/lamina $(O)/lamina.iso
+
+# ---- running ---------------------------------------------------------------
+QEMU_RUN = qemu-system-x86_64 -accel tcg -cpu max -M q35 -m 1024 -smp 2 \
+	-nographic -no-reboot -kernel $(O)/lamina \
+	-append "console=com1 com1=115200,8n1 $(LAMINA_ARGS)"
+run: deps
+	$(MAKE) hypervisor
+	$(QEMU_RUN)
+
+# ---- tests -----------------------------------------------------------------
+unit-test: config
+	$(MAKE) -C tests/unit TOP=$(TOP) O=$(O) run
+
+boot-test: hypervisor iso
+	$(PYTHON) tests/boot/run.py --image $(O)/lamina --iso $(O)/lamina.iso
+
+xenstore-test:
+	$(MAKE) -C xenstore O=$(O)/xenstore test
+
+test: deps
+	$(MAKE) all iso
+	$(MAKE) unit-test
+	$(MAKE) xenstore-test
+	$(MAKE) boot-test
+
+clean:
+	rm -rf $(O)
+
+.PHONY: all deps config defconfig menuconfig olddefconfig savedefconfig \
+	hypervisor xenstore iso run unit-test boot-test xenstore-test test clean

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LAMINA_LOCK_LEVELS_H
+#define LAMINA_LOCK_LEVELS_H
+
+/*
+ * The lock order, in one place (docs/locking.md explains it). A CPU may
+ * take a lock only if its level is strictly above the level of every lock
+ * it already holds; debug builds check this on every acquisition. Leave
+ * gaps so that later subsystems can slot in.
+ */
+enum lock_level {
+	LOCK_LEVEL_TEST_LOW	= 10,	/* unit tests only */
+	LOCK_LEVEL_TEST_HIGH	= 20,	/* unit tests only */
+	LOCK_LEVEL_XMALLOC	= 100,	/* heap: may take the page allocator */
+	LOCK_LEVEL_PAGE_ALLOC	= 110,
+	LOCK_LEVEL_TIMER	= 200,	/* per-CPU timer queue */
+	LOCK_LEVEL_IOAPIC	= 300,
+	LOCK_LEVEL_CONSOLE	= 900,	/* printk: taken under anything */
+};
+
+#endif /* LAMINA_LOCK_LEVELS_H */

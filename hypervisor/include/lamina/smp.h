@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LAMINA_SMP_H
+#define LAMINA_SMP_H
+
+#include <lamina/types.h>
+
+/* The number of the CPU running the caller (0 = the boot CPU). */
+unsigned int smp_processor_id(void);
+
+/* CPUs that finished bring-up and run the idle loop. */
+extern unsigned int nr_cpus_online;
+
+#endif /* LAMINA_SMP_H */

@@ -1,0 +1,2 @@
+UNIT_SUITES += spinlock
+UNIT_SRCS += hypervisor/common/spinlock.c

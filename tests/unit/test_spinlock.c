@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
+#include "harness.h"
+#include <lamina/spinlock.h>
+
+static DEFINE_SPINLOCK(low, LOCK_LEVEL_TEST_LOW);
+static DEFINE_SPINLOCK(high, LOCK_LEVEL_TEST_HIGH);
+
+START_TEST(lock_unlock)
+{
+	ck_assert(!spin_is_locked(&low));
+	spin_lock(&low);
+	ck_assert(spin_is_locked(&low));
+	ck_assert(!spin_trylock(&low));
+	spin_unlock(&low);
+	ck_assert(spin_trylock(&low));
+	spin_unlock(&low);
+	ck_assert_uint_eq(spin_locks_held(), 0);
+}
+END_TEST
+
+START_TEST(order_ok)
+{
+	spin_lock(&low);
+	spin_lock(&high);
+	ck_assert_uint_eq(spin_locks_held(), 2);
+	spin_unlock(&low);	/* out-of-order release is allowed */
+	spin_unlock(&high);
+	ck_assert_uint_eq(spin_locks_held(), 0);
+}
+END_TEST
+
+START_TEST(order_violation_panics)
+{
+	spin_lock(&high);
+	EXPECT_PANIC(spin_lock(&low));
+	ck_assert_msg(strstr(harness_panic_msg, "taking low") &&
+		      strstr(harness_panic_msg, "holding high"),
+		      "message: %s", harness_panic_msg);
+}
+END_TEST
+
+START_TEST(same_level_twice_panics)
+{
+	spin_lock(&low);
+	EXPECT_PANIC(spin_lock(&low));
+}
+END_TEST
+
+START_TEST(unlock_not_held_panics)
+{
+	EXPECT_PANIC(spin_unlock(&low));
+}
+END_TEST
+
+START_TEST(irqsave_restores)
+{
+	unsigned long f;
+
+	local_irq_enable();
+	f = spin_lock_irqsave(&low);
+	ck_assert(!local_irq_is_enabled());
+	spin_unlock_irqrestore(&low, f);
+	ck_assert(local_irq_is_enabled());
+}
+END_TEST
+
+SUITE(spinlock)
+{
+	Suite *s = suite_create("spinlock");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, lock_unlock);
+	tcase_add_test(tc, order_ok);
+	tcase_add_test(tc, order_violation_panics);
+	tcase_add_test(tc, same_level_twice_panics);
+	tcase_add_test(tc, unlock_not_held_panics);
+	tcase_add_test(tc, irqsave_restores);
+	suite_add_tcase(s, tc);
+	return s;
+}
