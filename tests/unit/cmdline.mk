@@ -1,0 +1,2 @@
+UNIT_SUITES += cmdline
+UNIT_SRCS += hypervisor/common/cmdline.c
