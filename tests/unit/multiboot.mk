@@ -1,0 +1,2 @@
+UNIT_SUITES += multiboot
+UNIT_SRCS += hypervisor/common/multiboot.c
