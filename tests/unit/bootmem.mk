@@ -1,0 +1,2 @@
+UNIT_SUITES += bootmem
+UNIT_SRCS += hypervisor/common/bootmem.c
