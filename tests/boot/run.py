@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot tests: boot the real hypervisor image under QEMU TCG and check the
+serial console. Each case gives the QEMU set-up, the lines that must appear
+(in order) and how the run must end. Ends with 'N passed, N failed'.
+
+Usage: run.py --image build/lamina --iso build/lamina.iso [-k PATTERN] [-v]
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import pexpect
+
+QEMU = "qemu-system-x86_64"
+BASE_ARGS = ["-accel", "tcg", "-cpu", "max", "-nographic", "-no-reboot",
+             "-serial", "mon:stdio", "-monitor", "none"]
+
+
+class Case:
+    def __init__(self, name, expect, machine="q35", smp=2, mem="1024",
+                 iommu=True, append="", iso=False, exit_ok=True,
+                 modules=None, timeout=60):
+        self.name = name
+        self.expect = expect          # regexes, in order
+        self.machine = machine
+        self.smp = smp
+        self.mem = mem
+        self.iommu = iommu
+        self.append = append
+        self.iso = iso
+        self.exit_ok = exit_ok        # True: QEMU must exit 0 by itself
+        self.modules = modules or []
+        self.timeout = timeout
+
+
+ONLINE = r"\(lamina\) {n} CPUs online, \d+ MiB free"
+POWEROFF = [r"\(lamina\) no dom0 module", r"\(lamina\) powering off"]
+
+
+def cases():
+    c = []
+    for n in (1, 2, 8):
+        c.append(Case(f"mb1-q35-iommu-smp{n}", [ONLINE.format(n=n)] + POWEROFF,
+                      smp=n))
+    c.append(Case("mb1-pc-smp2", [ONLINE.format(n=2)] + POWEROFF,
+                  machine="pc", iommu=False))
+    c.append(Case("mb1-128M", [r"memory: 12\d MiB RAM",
+                               ONLINE.format(n=2)] + POWEROFF, mem="128"))
+    c.append(Case("mb1-8G", [r"memory: 81\d\d MiB RAM",
+                             ONLINE.format(n=2)] + POWEROFF, mem="8G",
+                  timeout=120))
+    c.append(Case("mb2-grub-iso", [r"loader: GRUB", ONLINE.format(n=2)] +
+                  POWEROFF, iso=True))
+    c.append(Case("mb2-grub-iso-pc-8G", [ONLINE.format(n=2)] + POWEROFF,
+                  iso=True, machine="pc", iommu=False, mem="8G", timeout=120))
+    c.append(Case("cmdline-unknown-option",
+                  [r"unknown command-line option 'frobnicate'",
+                   r"command line: .*frobnicate", ONLINE.format(n=2)] +
+                  POWEROFF, append="frobnicate=1"))
+    c.append(Case("dom0-module-present",
+                  [r"module 0: .*dom0-kernel-arg",
+                   r"dom0 module found, but building domains is not",
+                   r"powering off"], modules=["dom0-kernel-arg=1"]))
+    c.append(Case("rtc-date", [r"date: (\d{4})-\d\d-\d\d \d\d:\d\d:\d\d UTC",
+                               ONLINE.format(n=2)] + POWEROFF))
+    c.append(Case("crash-page-fault",
+                  [r"crash_test=pf", r"FATAL: page fault",
+                   r"faulting address 000000000dead000",
+                   r"RIP 0008:", r"stack trace:",
+                   r"crash_test_page_fault\+0x",
+                   r"debug_crash_test\+0x", r"__start_lamina\+0x",
+                   r"system halted"],
+                  append="crash_test=pf", exit_ok=False))
+    c.append(Case("crash-bug-on",
+                  [r"PANIC on CPU 0: BUG_ON", r"crash_test_bug\+0x",
+                   r"system halted"],
+                  append="crash_test=bug", exit_ok=False))
+    c.append(Case("crash-invalid-opcode-smp8",
+                  [ONLINE.format(n=8), r"FATAL: invalid opcode",
+                   r"crash_test_invalid_opcode\+0x", r"system halted"],
+                  append="crash_test=ud", smp=8, exit_ok=False))
+    return c
+
+
+def qemu_cmd(case, image, iso, tmp):
+    cmd = [QEMU] + BASE_ARGS + ["-M", case.machine, "-smp", str(case.smp),
+                                "-m", case.mem]
+    if case.iommu:
+        cmd += ["-device", "intel-iommu,intremap=on"]
+        cmd[cmd.index("-M") + 1] += ",kernel-irqchip=split"
+    if case.iso:
+        return cmd + ["-cdrom", iso]
+    cmd += ["-kernel", image, "-append",
+            f"console=com1 com1=115200,8n1 {case.append}".strip()]
+    if case.modules:
+        paths = []
+        for i, args in enumerate(case.modules):
+            p = os.path.join(tmp, f"module{i}")
+            with open(p, "wb") as f:
+                f.write(os.urandom(4096))
+            paths.append(f"{p} {args}")
+        cmd += ["-initrd", ",".join(paths)]
+    return cmd
+
+
+def run_case(case, image, iso, verbose):
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = qemu_cmd(case, image, iso, tmp)
+        log = open(os.path.join(tmp, "serial.log"), "w")
+        start = time.monotonic()
+        child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8",
+                              codec_errors="replace", timeout=case.timeout)
+        child.logfile_read = log
+        try:
+            for pat in case.expect:
+                child.expect(pat)
+            if case.exit_ok:
+                child.expect(pexpect.EOF)
+                child.close()
+                if child.exitstatus != 0:
+                    raise AssertionError(f"QEMU exit status {child.exitstatus}")
+            else:
+                child.terminate(force=True)
+            ok, why = True, f"{time.monotonic() - start:.1f}s"
+        except (pexpect.TIMEOUT, pexpect.EOF, AssertionError) as e:
+            ok = False
+            why = (f"waiting for /{pat}/: {type(e).__name__}"
+                   if not isinstance(e, AssertionError) else str(e))
+            child.terminate(force=True)
+        log.close()
+        if not ok or verbose:
+            with open(os.path.join(tmp, "serial.log")) as f:
+                out = f.read()
+            sys.stdout.write(f"---- {case.name}: {' '.join(cmd)}\n"
+                             + out[-6000:] + "\n----\n")
+        return ok, why
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--image", required=True)
+    ap.add_argument("--iso", required=True)
+    ap.add_argument("-k", default="", help="run cases whose name matches")
+    ap.add_argument("-v", action="store_true")
+    a = ap.parse_args()
+    passed = failed = 0
+    for case in cases():
+        if a.k and not re.search(a.k, case.name):
+            continue
+        ok, why = run_case(case, a.image, a.iso, a.v)
+        print(f"{'PASS' if ok else 'FAIL'}: {case.name} ({why})", flush=True)
+        passed += ok
+        failed += not ok
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
