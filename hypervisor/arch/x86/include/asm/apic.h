@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ASM_X86_APIC_H
+#define ASM_X86_APIC_H
+
+#include <lamina/types.h>
+
+#define APIC_ID		0x020
+#define APIC_VERSION	0x030
+#define APIC_TPR	0x080
+#define APIC_EOI	0x0b0
+#define APIC_SVR	0x0f0
+#define APIC_ESR	0x280
+#define APIC_ICR_LO	0x300
+#define APIC_ICR_HI	0x310
+#define APIC_LVT_TIMER	0x320
+#define APIC_LVT_LINT0	0x350
+#define APIC_LVT_LINT1	0x360
+#define APIC_LVT_ERROR	0x370
+#define APIC_TMICT	0x380
+#define APIC_TMCCT	0x390
+#define APIC_TDCR	0x3e0
+
+#define APIC_LVT_MASKED		(1u << 16)
+#define APIC_ICR_BUSY		(1u << 12)
+#define APIC_ICR_INIT		0x00000500u
+#define APIC_ICR_STARTUP	0x00000600u
+#define APIC_ICR_NMI		0x00000400u
+#define APIC_ICR_ASSERT		0x00004000u
+#define APIC_ICR_LEVEL		0x00008000u
+#define APIC_ICR_ALL_BUT_SELF	0x000c0000u
+
+/* Map the local APIC (xAPIC mode) and the IO-APICs; boot CPU only. */
+void apic_map(paddr_t lapic_maddr);
+/* Enable and set up the calling CPU's local APIC. */
+void lapic_init_cpu(void);
+uint32_t lapic_id(void);
+void lapic_eoi(void);
+/* Send an IPI; icr_lo holds vector and delivery mode. Waits for delivery. */
+void lapic_send_ipi(uint32_t apic_id, uint32_t icr_lo);
+void lapic_send_ipi_allbutself(uint32_t icr_lo);
+
+/* One-shot timer in LAPIC ticks (0 stops it). */
+void lapic_timer_oneshot(uint32_t ticks);
+/* Measure the LAPIC timer against the TSC; returns ticks per ms. */
+uint32_t lapic_timer_calibrate(void);
+
+/* Mask every IO-APIC pin and the legacy PICs. */
+void ioapic_mask_all(void);
+void pic_disable(void);
+
+#endif /* ASM_X86_APIC_H */
