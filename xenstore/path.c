@@ -61,6 +61,8 @@ int path_canonical(struct conn *c, const char *in, char **out, bool *rel)
 	char *p;
 
 	*rel = in[0] != '/';
+	if (in[0] == '@')
+		return -EINVAL;
 	if (*rel) {
 		if (!c->dom_path)
 			return -EINVAL;

@@ -24,9 +24,11 @@ struct access {
 	char path[];
 };
 
+/* Distinct nodes the transaction has touched: every node it created or
+ * changed was looked up first, so the access table covers them. */
 static size_t txn_size(const struct txn *t)
 {
-	return t->access.n + t->overlay.n;
+	return t->access.n;
 }
 
 int txn_note_access(struct txn *t, const char *path, const struct node *n)
@@ -182,10 +184,14 @@ void txn_free_all(struct conn *c)
 	c->nr_txns = 0;
 }
 
-/* Unprivileged transactions may touch at most quota.trans_nodes nodes. */
+/*
+ * Unprivileged transactions may touch quota.trans_nodes nodes.  Checked
+ * before each request, so the request that reaches the limit completes
+ * and the next one fails.
+ */
 int txn_check_size(struct conn *c)
 {
-	if (c->cur_tx && !c->priv && txn_size(c->cur_tx) > quota.trans_nodes)
+	if (c->cur_tx && !c->priv && txn_size(c->cur_tx) >= quota.trans_nodes)
 		return -ENOSPC;
 	return 0;
 }
