@@ -98,6 +98,22 @@ static int size_quota(struct conn *c, const struct node *n, size_t newsize)
 	return 0;
 }
 
+/* Record size of a node about to be created: it inherits the perms of
+ * its nearest existing ancestor. */
+static size_t new_node_size(struct conn *c, const char *path, uint32_t vlen)
+{
+	char *p = path_parent(path), *q;
+	struct node *n;
+
+	while (!(n = view_get(c, p))) {
+		q = path_parent(p);
+		free(p);
+		p = q;
+	}
+	free(p);
+	return 24 + 8 * (size_t)n->perms.num + vlen;
+}
+
 static int write_node(struct request *r, const char *arg, const char *val,
 		      uint32_t vlen, bool mkdir)
 {
@@ -108,7 +124,7 @@ static int write_node(struct request *r, const char *arg, const char *val,
 	int rc = lookup(r, arg, PERM_WRITE, &path, &n);
 
 	if (rc == -ENOENT) {
-		rc = size_quota(c, NULL, 24 + 8 * 5 + vlen);
+		rc = size_quota(c, NULL, new_node_size(c, path, vlen));
 		if (!rc)
 			rc = view_create(c, path, val, vlen, &n);
 	} else if (!rc && !mkdir) {
