@@ -6,8 +6,8 @@
 set -eu
 input=$1
 [ "$input" = - ] && input=/dev/stdin
-awk '
-$2 ~ /^[Tt]$/ && $3 !~ /^\.L/ && $3 !~ /^__(text|rodata|data|image)/ {
+awk 'BEGIN { n = 0 }
+NF == 3 && $1 ~ /^ffffffff8/ && $2 ~ /^[Tt]$/ && $3 !~ /^\.L/ {
 	addr[n] = $1; name[n] = $3; n++
 }
 END {

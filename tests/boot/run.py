@@ -54,7 +54,7 @@ def cases():
     c.append(Case("mb1-8G", [r"memory: 81\d\d MiB RAM",
                              ONLINE.format(n=2)] + POWEROFF, mem="8G",
                   timeout=120))
-    c.append(Case("mb2-grub-iso", [r"loader: GRUB", ONLINE.format(n=2)] +
+    c.append(Case("mb2-grub-iso", [r"loader: 'GRUB", ONLINE.format(n=2)] +
                   POWEROFF, iso=True))
     c.append(Case("mb2-grub-iso-pc-8G", [ONLINE.format(n=2)] + POWEROFF,
                   iso=True, machine="pc", iommu=False, mem="8G", timeout=120))

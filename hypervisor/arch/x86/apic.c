@@ -12,6 +12,7 @@
 #include <lamina/lib.h>
 #include <asm/apic.h>
 #include <asm/io.h>
+#include <asm/irq.h>
 #include <asm/paging.h>
 #include <asm/processor.h>
 #include <asm/setup.h>

@@ -19,6 +19,7 @@
 #include <lamina/time.h>
 #include <lamina/timer.h>
 #include <asm/apic.h>
+#include <asm/irq.h>
 #include <asm/layout.h>
 #include <asm/paging.h>
 #include <asm/percpu.h>
@@ -133,20 +134,17 @@ static void memory_init(struct boot_info *bi)
 	paging_use_page_alloc();
 }
 
+/* RAM, what is free, and what the image, modules and tables took. */
 static void print_memory(const struct boot_info *bi)
 {
-	uint64_t ram = 0, reserved = 0;
+	uint64_t ram = 0, free = page_alloc_free_pages() * PAGE_SIZE;
 	unsigned int i;
 
-	for (i = 0; i < bi->nr_mem; i++) {
+	for (i = 0; i < bi->nr_mem; i++)
 		if (bi->mem[i].type == E820_RAM)
 			ram += bi->mem[i].len;
-		else
-			reserved += bi->mem[i].len;
-	}
-	printk("(lamina) memory: %lu MiB RAM, %lu MiB free, %lu KiB reserved "
-	       "or firmware\n", ram >> 20,
-	       (page_alloc_free_pages() * PAGE_SIZE) >> 20, reserved >> 10);
+	printk("(lamina) memory: %lu MiB RAM, %lu MiB free, %lu KiB reserved\n",
+	       ram >> 20, free >> 20, (ram - free) >> 10);
 }
 
 static void print_date(uint64_t t)
@@ -220,7 +218,6 @@ void __noreturn __start_lamina(uint32_t magic, uint32_t info)
 	if (rc)
 		panic("no usable multiboot information (magic %#x): cannot "
 		      "boot", magic);
-	printk("(lamina) command line: %s\n", boot_info.cmdline);
 	boot_info_print(&boot_info);
 	memory_init(&boot_info);
 	print_memory(&boot_info);

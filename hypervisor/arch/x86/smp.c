@@ -8,6 +8,7 @@
 #include <lamina/mm.h>
 #include <lamina/page_alloc.h>
 #include <lamina/smp.h>
+#include <asm/irq.h>
 #include <asm/apic.h>
 #include <asm/layout.h>
 #include <asm/paging.h>
