@@ -17,8 +17,11 @@ static struct perm intro_perm = { 0, PERM_NONE };
 static struct perm release_perm = { 0, PERM_NONE };
 static struct perms intro_perms, release_perms;
 
+/* (Re)set both special nodes to "n0"; safe to call repeatedly. */
 void domain_init_special(void)
 {
+	perms_free(&intro_perms);
+	perms_free(&release_perms);
 	intro_perms.num = 1;
 	intro_perms.p = xmalloc(sizeof(struct perm));
 	intro_perms.p[0] = intro_perm;

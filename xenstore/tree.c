@@ -42,7 +42,8 @@ struct node *node_dup(const struct node *o)
 	node_set_value(n, o->value, o->vlen);
 	perms_copy(&n->perms, &o->perms);
 	n->children = xmalloc(o->clen + 1);
-	memcpy(n->children, o->children, o->clen);
+	if (o->clen)
+		memcpy(n->children, o->children, o->clen);
 	n->clen = n->ccap = o->clen;
 	n->gen = o->gen;
 	n->deleted = o->deleted;
@@ -64,7 +65,8 @@ int node_set_value(struct node *n, const void *v, uint32_t len)
 {
 	char *nv = xmalloc(len + 1);
 
-	memcpy(nv, v, len);
+	if (len)
+		memcpy(nv, v, len);
 	nv[len] = '\0';
 	free(n->value);
 	n->value = nv;
