@@ -367,6 +367,7 @@ struct domain *domain_find(uint32_t domid);
 int domain_special_perms(const char *name, struct perms **out);
 void domain_init_special(void);
 void domain_release_all(void);
+void domain_home0_ensure(void);
 int parse_domid(const char *s, uint32_t *out);
 
 /* ---- ring.c / backend.c ---------------------------------------------- */

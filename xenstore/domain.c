@@ -255,3 +255,30 @@ int op_set_target(struct request *r)
 	d->conn->target = target;
 	return reply_ok(r);
 }
+
+/*
+ * -D: socket clients are domain 0 and their relative paths resolve under
+ * /local/domain/0, which is created (directly, firing no watches) at
+ * start-up and again whenever a relative path is used after it was
+ * removed.
+ */
+void domain_home0_ensure(void)
+{
+	static const char *const p[] = { "/local", "/local/domain",
+					 "/local/domain/0" };
+	struct node *n, *parent;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		if (tree_lookup(p[i]))
+			continue;
+		parent = tree_lookup(i ? p[i - 1] : "/");
+		tree_account(parent, -1);
+		node_add_child(parent, path_base(p[i]));
+		parent->gen = tree_next_gen();
+		tree_account(parent, 1);
+		n = node_new(p[i]);
+		perms_copy(&n->perms, &parent->perms);
+		tree_put(n);
+	}
+}

@@ -67,8 +67,9 @@ static void usage(FILE *f)
 "  -D, --no-domain-init      set up no dom0 ring: every socket client is\n"
 "                            domain 0 with full privilege and relative\n"
 "                            paths resolve under /local/domain/0\n"
-"  -s, --socket <path>       listen on <path> (default $XENSTORED_RUNDIR/\n"
-"                            socket, else " DEFAULT_SOCKET ")\n"
+"  -s, --socket <path>       listen on <path> (default $XENSTORED_PATH,\n"
+"                            else $XENSTORED_RUNDIR/socket, else\n"
+"                            " DEFAULT_SOCKET ")\n"
 "  -E, --entry-nb <n>        nodes owned per domain (default 1000)\n"
 "  -S, --entry-size <n>      bytes per node record (default 2048)\n"
 "  -W, --watch-nb <n>        watches per domain (default 128)\n"
@@ -209,34 +210,16 @@ static void write_pid(const char *file)
 	fclose(f);
 }
 
-/* -D: the home of socket clients exists from the start. */
-static void make_dom0_home(void)
-{
-	static const char *const p[] = { "/local", "/local/domain",
-					 "/local/domain/0" };
-	struct node *n, *parent;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		if (tree_lookup(p[i]))
-			continue;
-		parent = tree_lookup(i ? p[i - 1] : "/");
-		tree_account(parent, -1);
-		node_add_child(parent, path_base(p[i]));
-		parent->gen = tree_next_gen();
-		tree_account(parent, 1);
-		n = node_new(p[i]);
-		perms_copy(&n->perms, &parent->perms);
-		tree_put(n);
-	}
-}
-
 static const char *socket_path(const struct opts *o)
 {
 	const char *dir = getenv("XENSTORED_RUNDIR");
+	const char *env = getenv("XENSTORED_PATH");
 
 	if (o->socket)
 		return o->socket;
+	/* The same variables Xen's clients and daemon look at. */
+	if (env && *env)
+		return env;
 	if (dir)
 		return xasprintf("%s/socket", dir);
 	mkdir("/run/xenstored", 0755);
@@ -350,7 +333,7 @@ int main(int argc, char **argv)
 	}
 	tree_init();
 	domain_init_special();
-	make_dom0_home();
+	domain_home0_ensure();
 	if (trace_file)
 		trace_open(trace_file);
 	sock = socket_path(&o);

@@ -66,6 +66,8 @@ int path_canonical(struct conn *c, const char *in, char **out, bool *rel)
 	if (*rel) {
 		if (!c->dom_path)
 			return -EINVAL;
+		if (no_domain_init && c->priv && c->id == 0)
+			domain_home0_ensure();
 		p = xasprintf("%s/%s", c->dom_path, in);
 	} else {
 		p = xstrdup(in);

@@ -43,6 +43,15 @@ START_TEST(relative_paths)
 	ck_assert_str_eq(h_do(t, XS_WRITE, 0, "rel/x\n1"), "OK");
 	ck_assert_str_eq(h_do(t, XS_READ, 0, "/local/domain/0/rel/x"), "1");
 	ck_assert_str_eq(h_do(t, XS_READ, 0, "rel/x"), "1");
+	/* -D: the home comes back on demand, without its old contents */
+	ck_assert_str_eq(h_do(t, XS_RM, 0, "/local/domain/0"), "OK");
+	ck_assert_str_eq(h_do(t, XS_READ, 0, "rel/x"), "ENOENT");
+	ck_assert_str_eq(h_do(t, XS_READ, 0, "/local/domain/0"), "");
+	ck_assert_str_eq(h_do(t, XS_GET_PERMS, 0, "/local/domain/0"), "n0");
+	/* an unprivileged domain has no such fallback */
+	ck_assert_str_eq(h_do(h_conn(5, false), XS_READ, 0, "x"), "EACCES");
+	ck_assert_ptr_null(tree_lookup("/local/domain/5"));
+	h_check_tree();
 }
 END_TEST
 
