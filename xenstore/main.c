@@ -44,7 +44,8 @@ void trace_msg(const struct conn *c, bool out, const struct xsd_sockmsg *h,
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	off = strftime(buf, 64, "%Y%m%d %H:%M:%S", &tm);
-	off += (size_t)snprintf(buf + off, 96, " %s %p %s (", out ? "OUT" : "IN",
+	off += (size_t)snprintf(buf + off, 96, " %s %p %s (",
+				out ? "OUT" : "IN",
 				(const void *)c, msg_type_name(h->type));
 	for (i = 0; i < h->len && i < XENSTORE_PAYLOAD_MAX; i++)
 		buf[off++] = body[i] ? body[i] : ' ';

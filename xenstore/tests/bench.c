@@ -93,9 +93,10 @@ static void run(const char *name, double secs, int kind)
 			req(XS_TRANSACTION_START, 0, "", 1, rep);
 			tx = strtoul(rep, NULL, 10);
 			req(XS_READ, (uint32_t)tx, "/bench/node", 12, NULL);
-			req(XS_WRITE, (uint32_t)tx, "/bench/node\0v2", 14, NULL);
-			if (req(XS_TRANSACTION_END, (uint32_t)tx, "T", 2, rep) !=
-			    XS_TRANSACTION_END)
+			req(XS_WRITE, (uint32_t)tx, "/bench/node\0v2", 14,
+			    NULL);
+			if (req(XS_TRANSACTION_END, (uint32_t)tx, "T", 2,
+				rep) != XS_TRANSACTION_END)
 				exit(1);
 			break;
 		}

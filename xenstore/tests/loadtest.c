@@ -9,6 +9,7 @@
  * Usage: loadtest SOCKET DAEMON_PID [CLIENTS] [SECONDS]
  */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ struct client {
 
 static void check(int ok, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-#include <stdarg.h>
+
 static void check(int ok, const char *fmt, ...)
 {
 	va_list ap;
@@ -102,7 +103,8 @@ static int req(struct client *c, uint32_t type, uint32_t tx,
 	    write(c->fd, body, len) != (ssize_t)len)
 		return -1;
 	for (;;) {
-		if (xread(c->fd, &h, sizeof(h)) || h.len > XENSTORE_PAYLOAD_MAX ||
+		if (xread(c->fd, &h, sizeof(h)) ||
+		    h.len > XENSTORE_PAYLOAD_MAX ||
 		    xread(c->fd, buf, h.len))
 			return -1;
 		buf[h.len] = '\0';
@@ -221,18 +223,55 @@ static long rss_kb(int pid, const char *field)
 	return v;
 }
 
+/* Compare what every client saw with what happened. */
+static void report(struct client *ctl, struct client *cl, long rss0,
+		   long rss1, long hwm)
+{
+	char rep[XENSTORE_PAYLOAD_MAX + 1];
+	unsigned long lost_own = 0, lost_shared = 0, ops = 0;
+	int i, errors = 0;
+
+	for (i = 0; i < nclients; i++) {
+		/* initial event + one per change of the own subtree */
+		lost_own += cl[i].own_ops + 1 - cl[i].own_events;
+		/* initial event + one per committed increment */
+		lost_shared += commits + 1 - cl[i].shared_events;
+		ops += cl[i].ops;
+		errors += cl[i].error != 0;
+	}
+	req_str(ctl, XS_READ, 0, "/load/shared/counter", NULL, rep);
+	printf("clients %d, seconds %d, requests %lu (%.0f/s), commits %lu, "
+	       "EAGAIN retries %lu\n", nclients, seconds, ops,
+	       (double)ops / seconds, commits, conflicts_seen);
+	printf("daemon RSS: %ld kB before, %ld kB after, peak %ld kB\n", rss0,
+	       rss1, hwm);
+	check(errors == 0, "no client errors (%d)", errors);
+	check(lost_own == 0, "no lost events on own subtrees (%lu)", lost_own);
+	check(lost_shared == 0, "no lost events on the counter (%lu)",
+	      lost_shared);
+	check(strtoul(rep, NULL, 10) == commits,
+	      "counter %s equals committed transactions %lu", rep, commits);
+	check(commits > 0 && conflicts_seen > 0,
+	      "transactions committed and conflicted");
+	check(req_str(ctl, XS_CONTROL, 0, "check", NULL, rep) == XS_CONTROL &&
+	      !strcmp(rep, "OK"), "CONTROL check: %s", rep);
+	check(hwm > 0 && hwm < 64 * 1024, "peak RSS below 64 MiB (%ld kB)",
+	      hwm);
+	req_str(ctl, XS_RM, 0, "/load", NULL, rep);
+}
+
 int main(int argc, char **argv)
 {
 	struct client *cl;
 	struct client ctl = { .id = -1 };
 	pthread_t *th;
 	char rep[XENSTORE_PAYLOAD_MAX + 1];
-	unsigned long lost_own = 0, lost_shared = 0, ops = 0;
-	long rss0, rss1, hwm;
-	int i, pid, errors = 0;
+	long rss0;
+	int i, pid;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: loadtest SOCKET PID [CLIENTS] [SECS]\n");
+		fprintf(stderr,
+			"usage: loadtest SOCKET PID [CLIENTS] [SECS]\n");
 		return 2;
 	}
 	sock_path = argv[1];
@@ -260,35 +299,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < nclients; i++)
 		pthread_join(th[i], NULL);
-	rss1 = rss_kb(pid, "VmRSS:");
-	hwm = rss_kb(pid, "VmHWM:");
-	for (i = 0; i < nclients; i++) {
-		/* initial event + one per change of the own subtree */
-		lost_own += cl[i].own_ops + 1 - cl[i].own_events;
-		/* initial event + one per committed increment */
-		lost_shared += commits + 1 - cl[i].shared_events;
-		ops += cl[i].ops;
-		errors += cl[i].error != 0;
-	}
-	req_str(&ctl, XS_READ, 0, "/load/shared/counter", NULL, rep);
-	printf("clients %d, seconds %d, requests %lu (%.0f/s), commits %lu, "
-	       "EAGAIN retries %lu\n", nclients, seconds, ops,
-	       (double)ops / seconds, commits, conflicts_seen);
-	printf("daemon RSS: %ld kB before, %ld kB after, peak %ld kB\n", rss0,
-	       rss1, hwm);
-	check(errors == 0, "no client errors (%d)", errors);
-	check(lost_own == 0, "no lost events on own subtrees (%lu)", lost_own);
-	check(lost_shared == 0, "no lost events on the counter (%lu)",
-	      lost_shared);
-	check(strtoul(rep, NULL, 10) == commits,
-	      "counter %s equals committed transactions %lu", rep, commits);
-	check(commits > 0 && conflicts_seen > 0,
-	      "transactions committed and conflicted");
-	check(req_str(&ctl, XS_CONTROL, 0, "check", NULL, rep) == XS_CONTROL &&
-	      !strcmp(rep, "OK"), "CONTROL check: %s", rep);
-	check(hwm > 0 && hwm < 64 * 1024, "peak RSS below 64 MiB (%ld kB)",
-	      hwm);
-	req_str(&ctl, XS_RM, 0, "/load", NULL, rep);
+	report(&ctl, cl, rss0, rss_kb(pid, "VmRSS:"), rss_kb(pid, "VmHWM:"));
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -83,7 +83,8 @@ static int request(int fd, uint32_t type, const void *body, uint32_t len,
 	if (send_all(fd, &h, sizeof(h)) || send_all(fd, body, len))
 		return -1;
 	do {
-		if (recv_all(fd, &h, sizeof(h)) || h.len > XENSTORE_PAYLOAD_MAX ||
+		if (recv_all(fd, &h, sizeof(h)) ||
+		    h.len > XENSTORE_PAYLOAD_MAX ||
 		    recv_all(fd, rep, h.len))
 			return -1;
 		rep[h.len] = '\0';
@@ -131,21 +132,14 @@ static int drained_to_eof(int fd)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Malformed and oversized messages. */
+static void bad_messages(void)
 {
-	char rep[XENSTORE_PAYLOAD_MAX + 1], big[3000];
+	char rep[XENSTORE_PAYLOAD_MAX + 1];
 	struct xsd_sockmsg h;
 	uint32_t type;
-	int fd, slow, idle, i, ok;
-	struct timespec t0, t1;
+	int fd = xs_connect();
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: xsclient SOCKET\n");
-		return 2;
-	}
-	sock_path = argv[1];
-
-	fd = xs_connect();
 	check(!request(fd, 999, "", 0, rep, &type) && type == XS_ERROR &&
 	      !strcmp(rep, "ENOSYS"), "unknown type gets ENOSYS");
 	check(!request(fd, XS_READ, "/a", 2, rep, &type) &&
@@ -159,14 +153,21 @@ int main(int argc, char **argv)
 	check(closed_by_peer(fd), "oversized message loses the connection");
 	close(fd);
 	check(healthy(), "others are served after an oversized message");
+}
 
-	/* half a header, then silence: must not block anybody */
+/* Clients that stall, hang up mid-message, or never read. */
+static void hostile_clients(void)
+{
+	char rep[XENSTORE_PAYLOAD_MAX + 1], big[3000];
+	struct xsd_sockmsg h = { XS_WRITE, 1, 0, 100 };
+	uint32_t type;
+	int fd, slow, idle, i, ok;
+	struct timespec t0, t1;
+
 	idle = xs_connect();
 	send_all(idle, &h, 5);
 	check(healthy(), "a stalled partial message blocks nobody");
-	/* truncated body, then hang up */
 	fd = xs_connect();
-	h = (struct xsd_sockmsg){ XS_WRITE, 1, 0, 100 };
 	send_all(fd, &h, sizeof(h));
 	send_all(fd, "/xsclient/trunc", 15);
 	close(fd);
@@ -176,8 +177,6 @@ int main(int argc, char **argv)
 	      type == XS_ERROR && !strcmp(rep, "ENOENT"),
 	      "the truncated write did not happen");
 	close(fd);
-
-	/* A watcher that never reads while somebody writes a lot. */
 	slow = xs_connect();
 	check(!request(slow, XS_WATCH, "/xsclient\0tok", 14, rep, &type) &&
 	      type == XS_WATCH, "watch set");
@@ -187,8 +186,7 @@ int main(int argc, char **argv)
 	big[1999] = '\0';
 	fd = xs_connect();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ok = 1;
-	for (i = 0; i < 3000 && ok; i++)
+	for (i = 0, ok = 1; i < 3000 && ok; i++)
 		ok = !request(fd, XS_WRITE, big, 2000, rep, &type) &&
 		     type == XS_WRITE;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -198,6 +196,17 @@ int main(int argc, char **argv)
 	close(slow);
 	close(fd);
 	close(idle);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: xsclient SOCKET\n");
+		return 2;
+	}
+	sock_path = argv[1];
+	bad_messages();
+	hostile_clients();
 	check(healthy(), "daemon healthy at the end");
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
