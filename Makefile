@@ -12,7 +12,8 @@ PYTHON := /usr/bin/python3
 export KCONFIG_CONFIG := $(TOP)/.config
 AUTOCONF := $(O)/include/generated/autoconf.h
 
-all: hypervisor xenstore
+all: deps
+	$(MAKE) hypervisor xenstore
 
 # ---- dependencies ----------------------------------------------------------
 deps:
@@ -23,6 +24,8 @@ $(KCONFIG_CONFIG):
 	$(PYTHON) -m defconfig --kconfig Kconfig hypervisor/configs/defconfig
 
 $(AUTOCONF): $(KCONFIG_CONFIG) Kconfig
+	@grep -qE '^CONFIG_(SVM|VMX)=y' $(KCONFIG_CONFIG) || \
+		{ echo "config: enable at least one of SVM and VMX" >&2; exit 1; }
 	@mkdir -p $(@D)
 	$(PYTHON) -m genconfig --header-path $@ Kconfig
 	@ln -sfn /usr/include/xen $(O)/include/xen
@@ -69,7 +72,7 @@ xenstore-test:
 	$(MAKE) -C xenstore O=$(O)/xenstore test
 
 test: deps
-	$(MAKE) all iso
+	$(MAKE) hypervisor xenstore iso
 	$(MAKE) unit-test
 	$(MAKE) xenstore-test
 	$(MAKE) boot-test

@@ -44,6 +44,7 @@ void smp_reserve_trampoline(void);
 void smp_init_vectors(void);
 void hwtimer_init(void);
 void hwtimer_init_cpu(void);
+int timer_check(void);
 
 /* Before paging_init: the boot page tables identity-map the low 4 GiB. */
 static const void *map_identity(uint64_t maddr, size_t len, void *ctx)
@@ -225,6 +226,8 @@ void __noreturn __start_lamina(uint32_t magic, uint32_t info)
 
 	local_irq_enable();
 	smp_boot_cpus();
+	if (timer_check())
+		panic("timers do not work on every CPU");
 	printk("(lamina) %u CPUs online, %lu MiB free\n", nr_cpus_online,
 	       (page_alloc_free_pages() * PAGE_SIZE) >> 20);
 	debug_crash_test();
