@@ -102,7 +102,8 @@ int conn_queue(struct conn *c, uint32_t type, uint32_t req_id,
 	}
 	o = xmalloc(sizeof(*o) + sizeof(h) + len);
 	memcpy(o->data, &h, sizeof(h));
-	memcpy(o->data + sizeof(h), data, len);
+	if (len)
+		memcpy(o->data + sizeof(h), data, len);
 	o->len = sizeof(h) + len;
 	o->used = 0;
 	o->is_event = event;

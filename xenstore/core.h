@@ -165,6 +165,7 @@ void quota_nodes_add(uint32_t domid, long count, long bytes);
 long quota_nodes_count(uint32_t domid);
 long quota_nodes_bytes(uint32_t domid);
 void quota_reset(void);
+const long *quota_nodes_table(void);
 
 /* ---- conn.c ---------------------------------------------------------- */
 

@@ -94,6 +94,12 @@ long quota_nodes_bytes(uint32_t domid)
 	return domid < DOMID_FIRST_RESERVED ? owned_bytes[domid] : 0;
 }
 
+/* Node counts indexed by domid, DOMID_FIRST_RESERVED entries. */
+const long *quota_nodes_table(void)
+{
+	return owned_count;
+}
+
 void quota_reset(void)
 {
 	memset(owned_count, 0, sizeof(owned_count));

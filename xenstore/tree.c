@@ -237,10 +237,39 @@ static int check_node(const char *path, struct check_ctx *cc, int depth)
 	return 0;
 }
 
+static int count_owner(const char *k, void *v, void *arg)
+{
+	struct node *n = v;
+	long *count = arg;
+
+	(void)k;
+	if (n->perms.p[0].id < DOMID_FIRST_RESERVED)
+		count[n->perms.p[0].id]++;
+	return 0;
+}
+
+/* The per-domain node counts used by the quotas match the store. */
+static int check_accounting(char *msg, size_t len)
+{
+	static long count[DOMID_FIRST_RESERVED];
+	const long *acct = quota_nodes_table();
+	uint32_t d;
+
+	memset(count, 0, sizeof(count));
+	htab_each(&store, count_owner, count);
+	if (!memcmp(count, acct, sizeof(count)))
+		return 0;
+	for (d = 0; count[d] == acct[d]; d++)
+		;
+	snprintf(msg, len, "domain %u owns %ld nodes, accounted %ld", d,
+		 count[d], acct[d]);
+	return -EIO;
+}
+
 /*
- * Structural check: every listed child exists, and every stored node is
- * reachable from the root exactly once.  Used by CONTROL "check", tests
- * and the fuzzer.
+ * Structural check: every listed child exists, every stored node is
+ * reachable from the root exactly once, and quota accounting agrees.
+ * Used by CONTROL "check", tests and the fuzzer.
  */
 int tree_check(char *msg, size_t len)
 {
@@ -254,7 +283,7 @@ int tree_check(char *msg, size_t len)
 			 cc.reached, store.n);
 		return -EIO;
 	}
-	return 0;
+	return check_accounting(msg, len);
 }
 
 /* ---- views ---------------------------------------------------------- */

@@ -198,6 +198,30 @@ START_TEST(control)
 }
 END_TEST
 
+START_TEST(check_detects_damage)
+{
+	char msg[256];
+
+	ck_assert_int_eq(tree_check(msg, sizeof(msg)), 0);
+	quota_nodes_add(3, 1, 10);
+	ck_assert_int_ne(tree_check(msg, sizeof(msg)), 0);
+	ck_assert(strstr(msg, "domain 3"));
+	quota_nodes_add(3, -1, -10);
+	ck_assert_int_eq(tree_check(msg, sizeof(msg)), 0);
+	node_add_child(tree_lookup("/tool"), "ghost");
+	ck_assert_int_ne(tree_check(msg, sizeof(msg)), 0);
+	ck_assert_str_eq(msg, "bad node /tool/ghost");
+	ck_assert(strstr(h_do(t, XS_CONTROL, 0, "check"), "ghost"));
+	node_del_child(tree_lookup("/tool"), "ghost");
+	struct node *o = node_new("/orphan");
+
+	perms_copy(&o->perms, &tree_lookup("/")->perms);
+	tree_put(o);
+	ck_assert_int_ne(tree_check(msg, sizeof(msg)), 0);
+	ck_assert(strstr(msg, "reachable"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tree");
@@ -215,6 +239,7 @@ int main(void)
 	tcase_add_test(tc, oversized_message_drops_conn);
 	tcase_add_test(tc, payload_max_write);
 	tcase_add_test(tc, control);
+	tcase_add_test(tc, check_detects_damage);
 	suite_add_tcase(s, tc);
 	return h_run(s);
 }

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target for the message parser and dispatcher.  The input is
- * a byte stream split between three connections (dom0 socket client, an
- * unprivileged domain, and a domain with a ring): the first byte of each
- * chunk picks the connection and chunk length.  After each input the
- * tree must pass tree_check(); all state is torn down again.
+ * a sequence of chunks; a selector byte b gives the length,
+ * (b >> 2) * 8 + 1, and the destination, b % 4: 0 a dom0 socket client,
+ * 1 an unprivileged domain, 2 a domain acting for it (SET_TARGET), 3 the
+ * shared ring of domain 9 (introduced first): either bytes a guest
+ * appends to the request ring, or raw values for the ring indices.
+ * After each input the tree must pass tree_check(); all state is torn
+ * down again.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -48,6 +51,30 @@ static const struct conn_ops f_ops = { f_read, f_write, NULL };
 static struct xenstore_domain_interface ring_page;
 static struct backend *be;
 
+static void ring_chunk(const uint8_t *d, size_t n)
+{
+	struct xenstore_domain_interface *in = &ring_page;
+	size_t i;
+
+	if (n && (d[0] & 1)) {
+		/* hostile: arbitrary indices */
+		memcpy(&in->req_cons, d + 1, n - 1 < 16 ? n - 1 : 16);
+	} else {
+		for (i = 1; i < n; i++) {
+			if (in->req_prod - in->req_cons >= XENSTORE_RING_SIZE)
+				break;
+			in->req[MASK_XENSTORE_IDX(in->req_prod)] = (char)d[i];
+			in->req_prod++;
+		}
+		/* the guest consumes every response */
+		in->rsp_cons = in->rsp_prod;
+	}
+	ring_service_all();
+}
+
+static const char introduce[] =
+	"\x08\0\0\0\0\0\0\0\0\0\0\0\x07\0\0\0" "9\0" "99\0" "3";
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct conn *c[3];
@@ -69,12 +96,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c[1] = conn_new(&f_ops, NULL, 5, false);
 	c[2] = conn_new(&f_ops, NULL, 7, false);
 	c[2]->target = 5;
+	conn_feed(c[0], introduce, sizeof(introduce));
+	if (!domain_find(9))
+		abort();
 	while (off < size) {
-		k = data[off] % 3;
+		k = data[off] % 4;
 		n = (size_t)(data[off] >> 2) * 8 + 1;
 		off++;
 		if (n > size - off)
 			n = size - off;
+		if (k == 3) {
+			ring_chunk(data + off, n);
+			off += n;
+			continue;
+		}
 		if (!c[k]->dead)
 			conn_feed(c[k], (const char *)data + off, n);
 		conn_handle_output(c[k]);

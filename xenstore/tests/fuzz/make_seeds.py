@@ -2,8 +2,9 @@
 """Write the fuzzer's seed corpus (run by hand; the output is committed).
 
 Input format of fuzz_wire: chunks, each a selector byte b followed by
-(b >> 2) * 8 + 1 bytes for connection b % 3 (0: dom0, 1: domain 5,
-2: domain 7 acting for 5)."""
+(b >> 2) * 8 + 1 bytes for destination b % 4 (0: dom0, 1: domain 5,
+2: domain 7 acting for 5, 3: the ring of domain 9, where a first byte
+with bit 0 set means raw index values)."""
 import os
 import struct
 import sys
@@ -66,6 +67,10 @@ S = {
     "control": seed((0, msg("CONTROL", b"check\0")),
                     (0, msg("CONTROL", b"quota\0nodes=3\0")),
                     (0, msg("CONTROL", b"stats\0"))),
+    "ring": seed((3, b"\0" + msg("WRITE", b"data\0v")),
+                 (3, b"\0" + msg("READ", b"data\0")),
+                 (3, b"\0" + msg("WATCH", b"data\0t\0")),
+                 (3, b"\x01" + struct.pack("<IIII", 0, 5000, 0, 0))),
     "bad": seed((0, struct.pack("<IIII", 2, 1, 0, 5000)),
                 (1, struct.pack("<IIII", 999, 1, 0, 0)),
                 (1, msg("READ", b"/a")), (2, msg("TEND", b"X\0", tx=4))),
