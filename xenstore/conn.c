@@ -59,15 +59,19 @@ void conn_free(struct conn *c)
 	free(c);
 }
 
-void conn_reap(void)
+int conn_reap(void)
 {
 	struct conn *c, *n;
+	int freed = 0;
 
 	for (c = conns; c; c = n) {
 		n = c->next;
-		if (c->dead && !c->dom)
+		if (c->dead && !c->dom) {
 			conn_free(c);
+			freed++;
+		}
 	}
+	return freed;
 }
 
 bool conn_can_take_input(const struct conn *c)

@@ -74,11 +74,12 @@ int socket_listen(const char *path)
 }
 
 /* Socket clients are dom0 tools: domain 0 with full privilege. */
-void socket_accept(int lfd)
+int socket_accept(int lfd)
 {
 	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
-		return;
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	conn_new(&sock_ops, (void *)(intptr_t)fd, 0, true);
+	return 0;
 }

@@ -227,7 +227,8 @@ extern size_t conn_out_limit;
 struct conn *conn_new(const struct conn_ops *ops, void *tdata,
 		      uint32_t domid, bool priv);
 void conn_free(struct conn *c);
-void conn_reap(void);
+/* Free dead socket connections; returns how many. */
+int conn_reap(void);
 /* Pull and dispatch what the transport has; returns <0 when dead. */
 int conn_handle_input(struct conn *c);
 int conn_handle_output(struct conn *c);

@@ -246,6 +246,9 @@ static void ps_add(struct pollset *ps, int fd, short ev, struct conn *c)
 	ps->who[ps->n++] = c;
 }
 
+/* Out of file descriptors: stop accepting until a connection goes. */
+static bool accept_paused;
+
 static void build_pollset(struct pollset *ps, int lfd)
 {
 	struct conn *c;
@@ -253,7 +256,7 @@ static void build_pollset(struct pollset *ps, int lfd)
 	short ev;
 
 	ps->n = 0;
-	ps_add(ps, lfd, POLLIN, NULL);
+	ps_add(ps, lfd, accept_paused ? 0 : POLLIN, NULL);
 	for (c = conns; c; c = c->next) {
 		if (c->dom || c->dead)
 			continue;
@@ -290,7 +293,7 @@ static void handle_sockets(struct pollset *ps)
 static void main_loop(int lfd)
 {
 	struct pollset ps = { NULL, NULL, 0, 0 };
-	int i;
+	int i, rc;
 
 	while (!got_term) {
 		if (got_hup) {
@@ -298,6 +301,7 @@ static void main_loop(int lfd)
 			if (trace_file)
 				trace_open(trace_file);
 		}
+		rc = 0;
 		build_pollset(&ps, lfd);
 		if (poll(ps.fds, ps.n, ring_busy() ? 0 : -1) < 0) {
 			if (errno == EINTR)
@@ -306,12 +310,16 @@ static void main_loop(int lfd)
 			exit(1);
 		}
 		if (ps.fds[0].revents & POLLIN)
-			for (i = 0; i < 16; i++)
-				socket_accept(lfd);
+			for (i = 0, rc = 0; i < 16 && !rc; i++)
+				rc = socket_accept(lfd);
+		if (rc == -EMFILE || rc == -ENFILE || rc == -ENOBUFS ||
+		    rc == -ENOMEM)
+			accept_paused = true;
 		handle_sockets(&ps);
 		if (backend)
 			ring_service_all();
-		conn_reap();
+		if (conn_reap())
+			accept_paused = false;
 	}
 	free(ps.fds);
 	free(ps.who);

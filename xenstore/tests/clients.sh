@@ -12,7 +12,9 @@ pass=0
 fail=0
 
 cleanup() {
-	[ -f "$tmp/pid" ] && kill "$(cat "$tmp/pid")" 2>/dev/null
+	for p in "$tmp/pid" "$tmp/pid2"; do
+		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -97,6 +99,14 @@ else
 fi
 
 t "raw-socket robustness (xsclient)" "$O/tests/xsclient" "$XENSTORED_PATH"
+# A second daemon with few descriptors (the listener and client sockets
+# share them): it must pause accepting rather than spin, then recover.
+(ulimit -n 24 && exec "$O/xenstored" -N -D -s "$tmp/small" -F "$tmp/pid2") &
+for _ in $(seq 50); do [ -S "$tmp/small" ] && break; sleep 0.1; done
+t "descriptor exhaustion" "$O/tests/xsclient" --fd-exhaustion "$tmp/small"
+cpu=$(ps -o time= -p "$(cat "$tmp/pid2")" | tr -d ' :')
+t "no busy loop while out of descriptors ($cpu)" [ "${cpu:-9}" -lt 2 ]
+kill "$(cat "$tmp/pid2")"
 t "trace file records traffic" grep -q "IN .* WRITE" "$tmp/trace"
 [ -x "$XENSTORE_CONTROL" ] &&
 	t_eq "tree intact after all clients" "OK" "$XENSTORE_CONTROL" check

@@ -198,10 +198,33 @@ static void hostile_clients(void)
 	close(idle);
 }
 
+/* For a daemon with few file descriptors: more clients than it can take
+ * wait their turn, and it serves again once some leave. */
+static void fd_exhaustion(void)
+{
+	int fds[48], i;
+
+	for (i = 0; i < 48; i++)
+		fds[i] = xs_connect();
+	usleep(300000);
+	for (i = 0; i < 40; i++)
+		close(fds[i]);
+	check(healthy(), "served again after running out of descriptors");
+	for (; i < 48; i++)
+		close(fds[i]);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--fd-exhaustion")) {
+		sock_path = argv[2];
+		fd_exhaustion();
+		printf("%d passed, %d failed\n", passed, failed);
+		return failed ? 1 : 0;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: xsclient SOCKET\n");
+		fprintf(stderr,
+			"usage: xsclient [--fd-exhaustion] SOCKET\n");
 		return 2;
 	}
 	sock_path = argv[1];
