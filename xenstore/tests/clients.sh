@@ -64,6 +64,7 @@ t "xenstore-rm" xenstore-rm /c/a
 t "removed node is gone" sh -c '! xenstore-read /c/a'
 t "xenstore-rm -t removes empty parents" sh -c \
 	'xenstore-write /e/f/g 1 && xenstore-rm -t /e/f/g && ! xenstore-exists /e'
+# shellcheck disable=SC2016 # expanded by the inner shell
 t "relative paths live under /local/domain/0" sh -c \
 	'xenstore-write rel/x 5 && [ "$(xenstore-read /local/domain/0/rel/x)" = 5 ]'
 t "invalid path is refused" sh -c '! xenstore-write /bad//path 1'
@@ -101,6 +102,7 @@ fi
 t "raw-socket robustness (xsclient)" "$O/tests/xsclient" "$XENSTORED_PATH"
 # A second daemon with few descriptors (the listener and client sockets
 # share them): it must pause accepting rather than spin, then recover.
+# shellcheck disable=SC3045 # dash and bash both have ulimit -n
 (ulimit -n 24 && exec "$O/xenstored" -N -D -s "$tmp/small" -F "$tmp/pid2") &
 for _ in $(seq 50); do [ -S "$tmp/small" ] && break; sleep 0.1; done
 t "descriptor exhaustion" "$O/tests/xsclient" --fd-exhaustion "$tmp/small"
