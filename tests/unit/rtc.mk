@@ -1,0 +1,2 @@
+UNIT_SUITES += rtc
+UNIT_SRCS += hypervisor/common/rtc.c
