@@ -184,7 +184,7 @@ static void platform_init(void)
 	if (rc)
 		printk("(lamina) ACPI unusable (%d): one CPU, no power-off\n",
 		       rc);
-	acpi_print(&acpi);
+	acpi_info_print(&acpi);
 	pic_disable();
 	apic_map(acpi.lapic_maddr ? acpi.lapic_maddr : 0xfee00000);
 	lapic_init_cpu();
