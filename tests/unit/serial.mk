@@ -1,0 +1,2 @@
+UNIT_SUITES += serial
+UNIT_SRCS += hypervisor/common/serial_spec.c
