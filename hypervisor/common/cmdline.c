@@ -173,7 +173,7 @@ static const struct kernel_param *lookup(const char *name,
 	const struct kernel_param *p;
 
 	for (p = start; p < end; p++)
-		if (name_eq(name, p->name))
+		if (p->name && name_eq(name, p->name))
 			return p;
 	return NULL;
 }

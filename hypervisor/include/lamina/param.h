@@ -89,11 +89,15 @@ int parse_size(const char *s, uint64_t *bytes);
 #define __kparam_paste2(a, b)	a##b
 #define __kparam_paste(a, b)	__kparam_paste2(a, b)
 
-/* Unique object name: one variable may be registered under two names. */
+/*
+ * Unique object name: one variable may be registered under two names.
+ * The alignment must be on the object itself: without a user-specified
+ * alignment GCC aligns 32-byte objects to 32, leaving gaps in the table.
+ */
 #define __kparam(tag, nm, t, v, f, l)					\
 	static const struct kernel_param				\
 	__kparam_paste(__kparam_##tag##_, __COUNTER__)			\
-	__used __section(".init.param") = {				\
+	__used __section(".init.param") __aligned(8) = {		\
 		.name = (nm), .type = (t), .var = (v), .func = (f),	\
 		.len = (l),						\
 	}
