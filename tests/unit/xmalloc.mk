@@ -1,0 +1,2 @@
+UNIT_SUITES += xmalloc
+UNIT_SRCS += hypervisor/common/xmalloc.c
