@@ -89,10 +89,12 @@ static void free_block_locked(unsigned long mfn, unsigned int order)
 {
 	while (order < MAX_ORDER) {
 		unsigned long buddy = mfn ^ (1UL << order);
-		struct page_info *b = &frame_table[buddy];
+		struct page_info *b;
 
-		if (buddy >= max_page || b->state != PGS_FREE ||
-		    b->order != order)
+		if (buddy >= max_page)
+			break;
+		b = &frame_table[buddy];
+		if (b->state != PGS_FREE || b->order != order)
 			break;
 		list_remove(buddy, order);
 		b->order = PG_ORDER_NONE;
@@ -173,6 +175,15 @@ void page_alloc_add_free(unsigned long mfn, unsigned long nr)
 		nr -= 1UL << order;
 	}
 	spin_unlock(&heap_lock);
+}
+
+void page_alloc_add_range(paddr_t start, paddr_t end, void *unused)
+{
+	unsigned long first = PFN_UP(start), last = PFN_DOWN(end);
+
+	(void)unused;
+	if (first < last)
+		page_alloc_add_free(first, last - first);
 }
 
 /* The first frame of a free block of at least order, removed, or NONE. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include <lamina/bootmem.h>
 #include <lamina/page_alloc.h>
 #include <lamina/spinlock.h>
 
@@ -254,6 +255,35 @@ START_TEST(bad_frees_panic)
 }
 END_TEST
 
+/* The boot path: frame table from bootmem, the rest handed over. */
+START_TEST(bootmem_handover_path)
+{
+	unsigned long nr = 0x2000;	/* 32 MiB */
+	paddr_t ft_ma;
+	uint64_t left;
+
+	harness_machine_memory(0, nr * PAGE_SIZE);
+	bootmem_init();
+	bootmem_add(0, 0x9f000);		/* low memory */
+	bootmem_add(MiB(1), nr * PAGE_SIZE);
+	bootmem_reserve(MiB(1), MiB(3));	/* the image, say */
+	ft_ma = bootmem_alloc(nr * sizeof(struct page_info), PAGE_SIZE,
+			      BOOTMEM_NO_LIMIT);
+	ck_assert_uint_ne(ft_ma, 0);
+	left = bootmem_free_bytes();
+	page_alloc_init(maddr_to_virt(ft_ma), nr);
+	bootmem_handover(page_alloc_add_range, NULL);
+	ck_assert_uint_eq(page_alloc_total_pages(), left / PAGE_SIZE);
+	ck_assert_uint_eq(page_alloc_free_pages(), left / PAGE_SIZE);
+	ck_assert_uint_eq(mfn_to_page(0)->state, PGS_RESERVED);
+	ck_assert_uint_eq(mfn_to_page(0x9e)->state, PGS_FREE);
+	ck_assert_uint_eq(mfn_to_page(0x9f)->state, PGS_RESERVED);
+	ck_assert_uint_eq(mfn_to_page(PFN_DOWN(MiB(2)))->state, PGS_RESERVED);
+	ck_assert_uint_eq(mfn_to_page(PFN_DOWN(ft_ma))->state, PGS_RESERVED);
+	ck_assert(is_free_block_available(11, MEMF_below_4G));
+}
+END_TEST
+
 /* ---- random operations against a shadow model ------------------------- */
 
 #define STRESS_FRAMES	4096
@@ -377,6 +407,7 @@ SUITE(page_alloc)
 	tcase_add_test(tc, memf_zero);
 	tcase_add_test(tc, xenheap);
 	tcase_add_test(tc, bad_frees_panic);
+	tcase_add_test(tc, bootmem_handover_path);
 	tcase_add_test(tc, random_stress);
 	suite_add_tcase(s, tc);
 	return s;

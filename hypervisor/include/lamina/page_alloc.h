@@ -3,6 +3,7 @@
 #define LAMINA_PAGE_ALLOC_H
 
 #include <lamina/types.h>
+#include <lamina/lib.h>
 #include <lamina/mm.h>
 
 /*
@@ -50,6 +51,7 @@ extern unsigned long max_page;
 
 static inline struct page_info *mfn_to_page(unsigned long mfn)
 {
+	ASSERT(mfn < max_page);
 	return frame_table + mfn;
 }
 
@@ -78,10 +80,14 @@ static inline struct page_info *virt_to_page(const void *va)
 #define MEMF_zero	(1U << 1)	/* zeroed (through the direct map) */
 
 /* All frames start reserved; nr_frames < 2^32. Not thread safe: boot. */
-void page_alloc_init(struct page_info *frame_table, unsigned long nr_frames);
+void page_alloc_init(struct page_info *ft, unsigned long nr_frames);
 
 /* Give reserved frames [mfn, mfn + nr) to the allocator. */
 void page_alloc_add_free(unsigned long mfn, unsigned long nr);
+
+/* The same for the whole pages of [start, end): the callback for
+ * bootmem_handover(page_alloc_add_range, NULL). */
+void page_alloc_add_range(paddr_t start, paddr_t end, void *unused);
 
 /* A block of 2^order frames, or NULL. Frames are ALLOCATED, count 0,
  * owner NULL. */
