@@ -62,8 +62,9 @@ void bootmem_add(paddr_t start, paddr_t end)
 
 	check_usable("bootmem_add");
 	/* Whole pages only, and never page 0 (0 means failure). */
-	start = start > PADDR_MAX - (PAGE_SIZE - 1) ? PADDR_MAX & PAGE_MASK :
-						      ALIGN_UP(start, PAGE_SIZE);
+	if (start > PADDR_MAX - (PAGE_SIZE - 1))
+		return;		/* not even one whole page */
+	start = ALIGN_UP(start, PAGE_SIZE);
 	start = MAX(start, (paddr_t)PAGE_SIZE);
 	end = ALIGN_DOWN(end, PAGE_SIZE);
 	if (start >= end)
@@ -103,15 +104,15 @@ void bootmem_reserve(paddr_t start, paddr_t end)
 		}
 		if (r->start >= end)
 			break;
-		if (r->start >= start && r->end <= end) {	/* all of it */
+		if (r->start >= start && r->end <= end) {	/* all */
 			remove_at(i);
-		} else if (r->start >= start) {			/* its head */
+		} else if (r->start >= start) {		/* head */
 			r->start = end;
 			i++;
-		} else if (r->end <= end) {			/* its tail */
+		} else if (r->end <= end) {			/* tail */
 			r->end = start;
 			i++;
-		} else {					/* its middle */
+		} else {					/* middle */
 			insert_at(i + 1, end, r->end);
 			ranges[i].end = start;
 			break;

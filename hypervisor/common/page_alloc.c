@@ -160,8 +160,8 @@ void page_alloc_add_free(unsigned long mfn, unsigned long nr)
 
 	spin_lock(&heap_lock);
 	if (mfn > max_page || nr > max_page - mfn)
-		heap_bug("adding frames %#lx+%#lx beyond the frame table (%#lx)",
-			 mfn, nr, max_page);
+		heap_bug("adding frames %#lx+%#lx beyond the frame table "
+			 "(%#lx frames)", mfn, nr, max_page);
 	for (i = mfn; i < mfn + nr; i++)
 		if (frame_table[i].state != PGS_RESERVED)
 			heap_bug("adding frame %#lx, which is not reserved", i);

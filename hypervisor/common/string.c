@@ -272,7 +272,8 @@ long long simple_strtoll(const char *s, const char **end, int base)
 	const char *stop;
 	unsigned long long v = simple_strtoull(digits, &stop, base);
 
-	if (stop == digits) {	/* no digits: nothing consumed, not even sign */
+	/* No digits: nothing is consumed, not even the sign. */
+	if (stop == digits) {
 		if (end)
 			*end = s;
 		return 0;

@@ -18,7 +18,7 @@
 
 #define F_LEFT		0x01	/* '-': pad on the right */
 #define F_ZERO		0x02	/* '0': pad numbers with zeros */
-#define F_SPACE		0x04	/* ' ': a space where the sign would go */
+#define F_SPACE		0x04	/* ' ': a space in place of a '+' */
 #define F_PLUS		0x08	/* '+': always print a sign */
 #define F_ALT		0x10	/* '#': 0x prefix / leading 0 */
 #define F_UPPER		0x20	/* %X */
@@ -269,6 +269,7 @@ static void format_text(struct out *o, const struct spec *sp, const char *s,
 static void format_one(struct out *o, struct spec *sp, va_list *ap)
 {
 	const char *s;
+	size_t max;
 	char c;
 
 	switch (sp->conv) {
@@ -283,8 +284,8 @@ static void format_one(struct out *o, struct spec *sp, va_list *ap)
 		s = va_arg(*ap, const char *);
 		if (!s)
 			s = "(null)";
-		format_text(o, sp, s, strnlen(s, sp->precision < 0 ?
-					      SIZE_MAX : (size_t)sp->precision));
+		max = sp->precision < 0 ? SIZE_MAX : (size_t)sp->precision;
+		format_text(o, sp, s, strnlen(s, max));
 		break;
 	default:
 		put(o, sp->conv);

@@ -25,7 +25,7 @@
 #define KIND_LARGE	0xffff
 
 #ifdef CONFIG_DEBUG
-#define POISON_FREED	true	/* fill freed small blocks, to expose reuse */
+#define POISON_FREED	true	/* fill freed small blocks */
 #else
 #define POISON_FREED	false
 #endif
@@ -53,7 +53,7 @@ struct slab {
 	struct slab *next, *prev;	/* the partial list of its class */
 };
 
-#define SLAB_HDR_SIZE	64	/* keeps chunks 16-aligned; room to grow */
+#define SLAB_HDR_SIZE	64	/* chunks stay 16-aligned */
 
 /* Chunk sizes, header included, and the order of their slabs. */
 static const struct {

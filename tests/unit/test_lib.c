@@ -273,8 +273,8 @@ END_TEST
 	int rb__ = snprintf(b__, sizeof(b__), fmt, ##__VA_ARGS__);	\
 	if (ra__ != rb__ || strcmp(a__, b__) != 0)			\
 		ck_abort_msg(						\
-		      "format \"%s\": got \"%s\" (%d), libc \"%s\" (%d)",	\
-		      fmt, a__, ra__, b__, rb__);			\
+			"format \"%s\": got \"%s\" (%d), libc \"%s\" (%d)", \
+			fmt, a__, ra__, b__, rb__);			\
 } while (0)
 
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"

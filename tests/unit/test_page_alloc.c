@@ -295,7 +295,7 @@ struct slot {
 	uint32_t tag;
 };
 
-static uint32_t shadow[STRESS_FRAMES];	/* 0: free, else the owner's tag */
+static uint32_t shadow[STRESS_FRAMES];	/* 0: free, else owner's tag */
 static bool managed[STRESS_FRAMES];
 
 static bool model_has_free_block(unsigned int order)

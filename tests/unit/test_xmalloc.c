@@ -158,8 +158,8 @@ START_TEST(typed_and_arrays)
 	ck_assert_ptr_null(xmalloc_array_bytes(SIZE_MAX / 3, 4, false));
 	ck_assert_ptr_null(xmalloc_bytes(SIZE_MAX));
 	ck_assert_ptr_null(xmalloc_bytes(SIZE_MAX - 8));
-	ck_assert_ptr_null(xmalloc_bytes((size_t)2 << 30));	/* > order 18 */
-	ck_assert_ptr_null(xmalloc_bytes(64 << 20));		/* > memory */
+	ck_assert_ptr_null(xmalloc_bytes((size_t)2 << 30));	/* > 1 GiB */
+	ck_assert_ptr_null(xmalloc_bytes(64 << 20));	/* > memory */
 	a = xmalloc_array(uint32_t, 0);
 	ck_assert_ptr_nonnull(a);
 	xfree(a);
@@ -250,7 +250,11 @@ static size_t random_size(void)
 
 START_TEST(random_stress)
 {
-	static struct { unsigned char *p; size_t n; unsigned int tag; } s[SLOTS];
+	static struct {
+		unsigned char *p;
+		size_t n;
+		unsigned int tag;
+	} s[SLOTS];
 	unsigned int i;
 
 	memset(s, 0, sizeof(s));

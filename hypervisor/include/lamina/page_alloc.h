@@ -20,7 +20,7 @@
 enum page_state {
 	PGS_RESERVED = 0,	/* not managed: firmware, image, holes */
 	PGS_FREE,		/* in a free block of the buddy allocator */
-	PGS_ALLOCATED,		/* in a block handed out by alloc_pages() */
+	PGS_ALLOCATED,		/* in a block from alloc_pages() */
 };
 
 /* page_info.order of a frame that does not start a block. */
@@ -36,7 +36,7 @@ struct page_info {
 	 * domain's page list while allocated. PG_LINK_NONE ends a list. */
 	uint32_t next, prev;
 	uint8_t state;		/* enum page_state */
-	uint8_t order;		/* block order on its first frame, else NONE */
+	uint8_t order;		/* first frame of a block: its order */
 	uint16_t flags;		/* reserved for later use; 0 */
 	uint32_t count;		/* reference count, for grants/domains */
 	void *owner;		/* owning struct domain, NULL: hypervisor */
