@@ -36,6 +36,22 @@ t_eq() {
 		ko "$desc"; echo "    want: $want"; echo "    got:  $got"; fi
 }
 
+# Command line.
+t "--help explains the options" sh -c "\"$O/xenstored\" --help |
+	grep -q -- '--no-domain-init' && \"$O/xenstored\" -H | grep -q -- '-Q'"
+t "unknown option is refused" sh -c "! \"$O/xenstored\" --bogus 2>/dev/null"
+t "bad quota value is refused" sh -c \
+	"! \"$O/xenstored\" -N -D -E x -s $tmp/q 2>/dev/null"
+t "bad -Q is refused" sh -c \
+	"! \"$O/xenstored\" -N -D -Q nodes -s $tmp/q 2>/dev/null"
+t "without -D it explains why it cannot start" sh -c \
+	"\"$O/xenstored\" -N -s $tmp/q >$tmp/noD 2>&1; [ \$? -ne 0 ] &&
+	 grep -q -- '--no-domain-init' $tmp/noD"
+t "forks, writes its pid file, serves, stops on SIGTERM" sh -c "
+	\"$O/xenstored\" -D -s $tmp/f -F $tmp/fpid -Q outstanding=5 &&
+	XENSTORED_PATH=$tmp/f xenstore-write /x 1 &&
+	kill \$(cat $tmp/fpid) && sleep 0.5 && [ ! -S $tmp/f ]"
+
 "$O/xenstored" -N -D -s "$XENSTORED_PATH" -F "$tmp/pid" \
 	-T "$tmp/trace" 2>"$tmp/daemon.err" &
 for _ in $(seq 50); do [ -S "$XENSTORED_PATH" ] && break; sleep 0.1; done
