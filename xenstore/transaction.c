@@ -52,7 +52,9 @@ int txn_start(struct conn *c, uint32_t *id)
 {
 	struct txn *t;
 
-	if (!c->priv && c->nr_txns >= quota.transactions)
+	/* Xen refuses only once more than the quota are open, so a domain
+	 * may hold quota + 1; keep that for compatibility. */
+	if (!c->priv && c->nr_txns > quota.transactions)
 		return -ENOSPC;
 	do {
 		c->next_txid++;

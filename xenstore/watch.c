@@ -28,7 +28,8 @@ int watch_add(struct conn *c, const char *path, const char *token,
 	for (pp = &c->watches; *pp; pp = &(*pp)->next)
 		if (!strcmp((*pp)->path, path) && !strcmp((*pp)->token, token))
 			return -EEXIST;
-	if (!c->priv && c->nr_watches >= quota.watches)
+	/* As in Xen: refused once more than the quota exist (quota + 1). */
+	if (!c->priv && c->nr_watches > quota.watches)
 		return -E2BIG;
 	w = xzalloc(sizeof(*w));
 	w->path = xstrdup(path);
