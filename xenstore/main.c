@@ -76,7 +76,8 @@ static void usage(FILE *f)
 "  -W, --watch-nb <n>        watches per domain (default 128)\n"
 "  -t, --transaction <n>     open transactions per domain (default 10)\n"
 "  -A, --perm-nb <n>         permission entries per node (default 5)\n"
-"  -M, --path-max <n>        path length below a domain's home (2048)\n"
+"  -M, --path-max <n>        path length below a domain's home, or of\n"
+"                            other paths (2048), for every client\n"
 "  -Q, --quota <what>=<n>    set a quota: outstanding (20), transaction-\n"
 "                            nodes (1024), memory (2621440), nodes,\n"
 "                            node-size, watches, transactions,\n"
@@ -85,7 +86,8 @@ static void usage(FILE *f)
 "  -R, --no-recovery         accepted for compatibility (no database)\n"
 "  -H, -h, --help            this text\n"
 "\n"
-"Quotas apply to unprivileged domains only.  See xenstored(8).\n");
+"Quotas other than -M apply to unprivileged domains only.\n"
+"See xenstored(8).\n");
 }
 
 static const struct option long_opts[] = {

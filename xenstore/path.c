@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Path syntax, as Xen accepts it: absolute, '/'-separated, no empty
+ * Path syntax, as Xen 4.17 accepts it: absolute, '/'-separated, no empty
  * components, characters [A-Za-z0-9_@/-], at most XENSTORE_ABS_PATH_MAX
- * characters, and for unprivileged domains at most quota.path_max
- * characters below "/local/domain/<id>/".
+ * characters, and at most quota.path_max (-M, default
+ * XENSTORE_REL_PATH_MAX) characters below "/local/domain/<id>/" -- or in
+ * all, for paths elsewhere.  Like Xen 4.17 this holds for every
+ * connection, dom0's included.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +74,7 @@ int path_canonical(struct conn *c, const char *in, char **out, bool *rel)
 	} else {
 		p = xstrdup(in);
 	}
-	if (!path_valid(p) || (!c->priv && local_len(p) > quota.path_max)) {
+	if (!path_valid(p) || local_len(p) > quota.path_max) {
 		free(p);
 		return -EINVAL;
 	}

@@ -65,6 +65,22 @@ START_TEST(bad_paths)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ck_assert_str_eq(h_do(t, XS_READ, 0, bad[i]), "EINVAL");
+	/* 2048 characters (-M) below a domain's home, or in all */
+	memset(big, 'a', sizeof(big));
+	big[0] = '/';
+	big[XENSTORE_REL_PATH_MAX + 1] = '\0';
+	ck_assert_str_eq(h_do(t, XS_WRITE, 0, big), "EINVAL");
+	big[XENSTORE_REL_PATH_MAX] = '\0';
+	ck_assert_str_eq(h_do(t, XS_WRITE, 0, big), "OK");
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "/local/domain/0/", 16);
+	big[16 + XENSTORE_REL_PATH_MAX] = '\0';
+	ck_assert_str_eq(h_do(t, XS_WRITE, 0, big), "OK");
+	big[16 + XENSTORE_REL_PATH_MAX] = 'a';
+	big[17 + XENSTORE_REL_PATH_MAX] = '\0';
+	ck_assert_str_eq(h_do(t, XS_WRITE, 0, big), "EINVAL");
+	/* raising -M stops at XENSTORE_ABS_PATH_MAX */
+	quota.path_max = 100000;
 	memset(big, 'a', sizeof(big));
 	big[0] = '/';
 	big[XENSTORE_ABS_PATH_MAX + 1] = '\0';
