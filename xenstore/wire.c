@@ -42,7 +42,7 @@ static const struct handler handlers[XS_TYPE_COUNT] = {
 				      op_is_domain_introduced, F_PRIV },
 	[XS_RESUME] = { "RESUME", op_resume, F_PRIV },
 	[XS_SET_TARGET] = { "SET_TARGET", op_set_target, F_PRIV },
-	[XS_RESET_WATCHES] = { "RESET_WATCHES", op_reset_watches, F_NOTID },
+	[XS_RESET_WATCHES] = { "RESET_WATCHES", op_reset_watches, 0 },
 	[XS_DIRECTORY_PART] = { "DIRECTORY_PART", op_directory_part, F_TXN },
 };
 
