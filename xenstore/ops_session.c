@@ -63,6 +63,7 @@ int op_unwatch(struct request *r)
 
 int op_reset_watches(struct request *r)
 {
+	r->c->cur_tx = NULL;
 	watch_del_all(r->c);
 	txn_free_all(r->c);
 	return reply_ok(r);

@@ -123,9 +123,10 @@ START_TEST(errors)
 	ck_assert_str_eq(h_do(a, XS_WATCH, 999, "/t\ntok"), "OK");
 	ck_assert_str_eq(h_do(a, XS_TRANSACTION_END, tx, "F"), "OK");
 	ck_assert_str_eq(h_do(a, XS_TRANSACTION_END, tx, "F"), "ENOENT");
-	/* RESET_WATCHES also ends transactions */
+	/* RESET_WATCHES also ends transactions, even when sent in one */
 	tx = start(a);
-	ck_assert_str_eq(h_do(a, XS_RESET_WATCHES, 0, ""), "OK");
+	ck_assert_str_eq(h_do(a, XS_RESET_WATCHES, 999, ""), "ENOENT");
+	ck_assert_str_eq(h_do(a, XS_RESET_WATCHES, tx, ""), "OK");
 	ck_assert_str_eq(h_do(a, XS_READ, tx, "/t/x"), "ENOENT");
 }
 END_TEST
