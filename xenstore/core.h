@@ -415,6 +415,7 @@ struct conn *ring_conn_new(struct domain *d);
 void ring_service_all(void);
 void ring_kick(struct conn *c);
 bool ring_busy(void);
+void ring_conn_reset(struct domain *d);
 
 /* memfd/eventfd backend (tests and fuzzing). */
 struct backend *memfd_backend_new(void);

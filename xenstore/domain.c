@@ -150,7 +150,13 @@ int op_introduce(struct request *r)
 		return -ENOSYS;
 	d = domain_find(domid);
 	if (d) {
+		/* Same page: new event channel and a fresh connection, as
+		 * Xen does for a domain that lost its ring state. */
+		if (d->gfn != gfn)
+			return -EINVAL;
 		rc = d->rport == port ? 0 : domain_rebind(d, (uint32_t)port);
+		if (!rc)
+			ring_conn_reset(d);
 		return rc ? rc : reply_ok(r);
 	}
 	rc = domain_new(domid, gfn, (uint32_t)port);

@@ -190,8 +190,8 @@ void ring_kick(struct conn *c)
 	/* Output is flushed by ring_service_all() from the main loop. */
 }
 
-/* Guest asked for a fresh start (XENSTORE_RECONNECT). */
-static void ring_reconnect(struct domain *d)
+/* Forget the connection's state and empty the ring. */
+void ring_conn_reset(struct domain *d)
 {
 	struct conn *c = d->conn;
 	struct outbuf *o;
@@ -212,6 +212,12 @@ static void ring_reconnect(struct domain *d)
 	d->intf->rsp_cons = d->intf->rsp_prod = 0;
 	d->intf->error = XENSTORE_ERROR_NONE;
 	FENCE();
+}
+
+/* Guest asked for a fresh start (XENSTORE_RECONNECT). */
+static void ring_reconnect(struct domain *d)
+{
+	ring_conn_reset(d);
 	d->intf->connection = XENSTORE_CONNECTED;
 	backend->ev->notify(backend->ctx, d->lport);
 }

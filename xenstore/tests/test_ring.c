@@ -340,9 +340,13 @@ START_TEST(introduce_release)
 	ck_assert_str_eq(h_event(d0), "@introduceDomain i");
 	ck_assert_str_eq(h_do(d0, XS_IS_DOMAIN_INTRODUCED, 0, "7"), "T");
 	ck_assert_str_eq(h_do(d0, XS_IS_DOMAIN_INTRODUCED, 0, "0"), "T");
-	/* introducing again is accepted and fires nothing */
+	/* introducing again is accepted, fires nothing, and gives the
+	 * domain a fresh connection; another page is refused */
+	domain_find(7)->conn->dead = true;
 	introduce("7\n4660\n11");
 	ck_assert_ptr_null(h_event(d0));
+	ck_assert(!domain_find(7)->conn->dead);
+	ck_assert_str_eq(h_do(d0, XS_INTRODUCE, 0, "7\n4661\n11"), "EINVAL");
 	ck_assert_str_eq(h_do(d0, XS_RESUME, 0, "7"), "OK");
 	ck_assert_str_eq(h_do(d0, XS_RESUME, 0, "9"), "ENOENT");
 	introduce("8\n22136\n12");
