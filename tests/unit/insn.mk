@@ -1,0 +1,2 @@
+UNIT_SUITES += insn
+UNIT_SRCS += hypervisor/arch/x86/hvm/insn.c
