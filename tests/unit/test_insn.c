@@ -118,7 +118,7 @@ START_TEST(string_io)
 	r.seg_base[INSN_SEG_ES] = 0x10000;
 	r.seg_base[INSN_SEG_DS] = 0x20000;
 	r.seg_base[INSN_SEG_FS] = 0x30000;
-	DEC_OK(&in, "\xf3\x67\x6d", M64, 3);		/* rep insl (%dx),(%edi) */
+	DEC_OK(&in, "\xf3\x67\x6d", M64, 3);	/* rep insl (%dx),(%edi) */
 	ck_assert(in.prefixes & INSN_PFX_REP);
 	ck_assert_uint_eq(in.addr_bytes, 4);
 	ck_assert_uint_eq(in.op_bytes, 4);

@@ -153,7 +153,7 @@ static inline int64_t insn_imm_sext(const struct insn *in)
 /* Guest state needed to compute effective addresses. */
 struct insn_regs {
 	uint64_t gpr[16];		/* encoding order: rAX, rCX, ... R15 */
-	uint64_t rip;			/* address of the instruction's 1st byte */
+	uint64_t rip;			/* address of the first byte */
 	uint64_t seg_base[INSN_SEG_NR];
 };
 
