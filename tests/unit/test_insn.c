@@ -18,6 +18,17 @@ static const struct insn_case cases[] = {
 #include "insn_cases.h"
 };
 
+/* Lengths objdump gives each opcode, by mode, prefix, escape and ModRM. */
+struct opmap_row {
+	enum insn_mode mode;
+	uint8_t pfx, esc, modrm;
+	const char *len;	/* 256 hex digits, '.' = not compared */
+};
+
+static const struct opmap_row opmap[] = {
+#include "insn_opmap.h"
+};
+
 #define M16 INSN_MODE_16
 #define M32 INSN_MODE_32
 #define M64 INSN_MODE_64
@@ -63,6 +74,53 @@ START_TEST(assembled_lengths)
 		ck_assert_msg(rc == -EFAULT, "%s-bit \"%s\" truncated: rc %d",
 			      modes[c->mode], c->text, rc);
 	}
+}
+END_TEST
+
+/* The bytes gen_opmap.py gave objdump: [pfx] [esc] op modrm 11 22 ... */
+static size_t opmap_bytes(const struct opmap_row *r, unsigned int op,
+			  uint8_t *b)
+{
+	size_t n = 0, i;
+
+	if (r->pfx)
+		b[n++] = r->pfx;
+	if (r->esc)
+		b[n++] = r->esc;
+	b[n++] = op;
+	b[n++] = r->modrm;
+	for (i = 1; n < INSN_MAX_LEN; i++)
+		b[n++] = 0x11 * i;
+	return n;
+}
+
+START_TEST(opcode_maps)
+{
+	unsigned int i, op, compared = 0, want;
+	uint8_t b[INSN_MAX_LEN];
+	struct insn in;
+	size_t n;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(opmap); i++) {
+		const struct opmap_row *r = &opmap[i];
+
+		for (op = 0; op < 256; op++) {
+			if (r->len[op] == '.')
+				continue;
+			want = r->len[op] <= '9' ? r->len[op] - '0' :
+			       r->len[op] - 'a' + 10;
+			n = opmap_bytes(r, op, b);
+			rc = insn_decode(&in, b, n, r->mode);
+			ck_assert_msg(rc == 0 && in.len == want,
+				      "mode %d pfx %02x esc %02x op %02x "
+				      "modrm %02x: rc %d len %u, want %u",
+				      r->mode, r->pfx, r->esc, op, r->modrm,
+				      rc, in.len, want);
+			compared++;
+		}
+	}
+	ck_assert_uint_gt(compared, 16000);
 }
 END_TEST
 
@@ -449,6 +507,7 @@ SUITE(insn)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, assembled_lengths);
+	tcase_add_test(tc, opcode_maps);
 	tcase_add_test(tc, intercepted);
 	tcase_add_test(tc, in_out_sizes);
 	tcase_add_test(tc, string_io);
