@@ -16,7 +16,6 @@ static int panicking;
 
 void panic(const char *fmt, ...)
 {
-	uintptr_t *fp = __builtin_frame_address(0);
 	char msg[256];
 	va_list ap;
 
@@ -29,7 +28,8 @@ void panic(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	printk("(lamina) PANIC on CPU %u: %s\n", smp_processor_id(), msg);
-	show_stack_trace(fp[1], fp[0]);	/* from panic()'s caller */
+	/* From panic()'s own frame: its caller comes first. */
+	show_stack_trace(0, (uintptr_t)__builtin_frame_address(0));
 	stop_other_cpus();
 	printk("(lamina) system halted\n");
 	for (;;)

@@ -32,15 +32,27 @@ const char *symbols_lookup(uintptr_t addr, uintptr_t *offset,
 	return symbols_names + symbols_name_offs[lo];
 }
 
-static void print_frame(uintptr_t addr)
+/*
+ * A return address may point just past its function (a call to a noreturn
+ * function ends it), so those are looked up one byte earlier.
+ */
+static void print_frame(uintptr_t addr, bool is_return)
 {
 	uintptr_t off, size;
-	const char *name = symbols_lookup(addr, &off, &size);
+	const char *name = symbols_lookup(addr - is_return, &off, &size);
 
 	if (name)
-		printk("    [<%016lx>] %s+0x%lx/0x%lx\n", addr, name, off, size);
+		printk("    [<%016lx>] %s+0x%lx/0x%lx\n", addr, name,
+		       off + is_return, size);
 	else
 		printk("    [<%016lx>] ?\n", addr);
+}
+
+static bool is_text(uintptr_t a)
+{
+	extern const char __text_start[], __text_end[];
+
+	return a > (uintptr_t)__text_start && a <= (uintptr_t)__text_end;
 }
 
 /*
@@ -54,16 +66,38 @@ void show_stack_trace(uintptr_t rip, uintptr_t rbp)
 	unsigned int depth;
 
 	printk("(lamina) stack trace:\n");
-	print_frame(rip);
+	if (rip)
+		print_frame(rip, false);
 	for (depth = 0; depth < 32 && rbp; depth++) {
 		const uintptr_t *frame = (const uintptr_t *)rbp;
 		uintptr_t next = frame[0], ret = frame[1];
 
 		if (!ret)
 			break;
-		print_frame(ret);
+		print_frame(ret, true);
 		if ((next & 7) || next <= rbp || next - rbp > 0x10000)
 			break;
 		rbp = next;
 	}
+}
+
+/*
+ * After an exception the interrupted function may not have set up its
+ * frame (a leaf, or a fault in a prologue): its caller's return address
+ * then sits between RSP and the first frame. Text addresses found there
+ * are printed marked '?', as they may also be stale.
+ */
+void show_trap_stack_trace(uintptr_t rip, uintptr_t rsp, uintptr_t rbp)
+{
+	const uintptr_t *p = (const uintptr_t *)rsp;
+
+	printk("(lamina) stack trace:\n");
+	print_frame(rip, false);
+	if (rbp > rsp && rbp - rsp <= 0x200 && !(rsp & 7))
+		for (; (uintptr_t)p < rbp; p++)
+			if (is_text(*p)) {
+				printk("  ?");
+				print_frame(*p, true);
+			}
+	show_stack_trace(0, rbp);
 }

@@ -77,7 +77,7 @@ def cases():
                    r"system halted"],
                   append="crash_test=pf", exit_ok=False))
     c.append(Case("crash-bug-on",
-                  [r"PANIC on CPU 0: BUG_ON", r"crash_test_bug\+0x",
+                  [r"PANIC on CPU 0: BUG_ON", r"crash_test_bug(\.cold)?\+0x",
                    r"system halted"],
                   append="crash_test=bug", exit_ok=False))
     c.append(Case("crash-invalid-opcode-smp8",

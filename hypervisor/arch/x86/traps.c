@@ -61,7 +61,7 @@ static void __noreturn fatal_exception(struct cpu_regs *r)
 		       "not present", r->error_code & 2 ? "write" : "read",
 		       r->error_code & 16 ? "instruction fetch" : "data");
 	show_registers(r);
-	show_stack_trace(r->rip, r->rbp);
+	show_trap_stack_trace(r->rip, r->rsp, r->rbp);
 	panic("fatal %s in the hypervisor", name ? name : "exception");
 }
 
