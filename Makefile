@@ -68,11 +68,28 @@ unit-test: config
 boot-test: hypervisor iso
 	$(PYTHON) tests/boot/run.py --image $(O)/lamina --iso $(O)/lamina.iso
 
+# Every configuration in hypervisor/configs must build (warnings are errors).
+CONFIGS := $(basename $(notdir $(wildcard hypervisor/configs/*.config)))
+config-builds:
+	@for c in $(CONFIGS); do \
+		d=$(O)/configs/$$c; mkdir -p $$d/include/generated; \
+		KCONFIG_CONFIG=$$d/.config $(PYTHON) -m defconfig --kconfig Kconfig \
+			hypervisor/configs/$$c.config >/dev/null && \
+		KCONFIG_CONFIG=$$d/.config $(PYTHON) -m genconfig \
+			--header-path $$d/include/generated/autoconf.h Kconfig && \
+		ln -sfn /usr/include/xen $$d/include/xen && \
+		$(MAKE) -s -C hypervisor TOP=$(TOP) O=$$d \
+			KCONFIG_CONFIG=$$d/.config >$$d/build.log 2>&1 && \
+		echo "config $$c: built ($$(stat -c %s $$d/lamina) bytes)" || \
+		{ echo "config $$c: FAILED (see $$d/build.log)"; exit 1; }; \
+	done
+
 xenstore-test:
 	$(MAKE) -C xenstore O=$(O)/xenstore test
 
 test: deps
 	$(MAKE) hypervisor xenstore iso
+	$(MAKE) config-builds
 	$(MAKE) unit-test
 	$(MAKE) xenstore-test
 	$(MAKE) boot-test
@@ -81,4 +98,5 @@ clean:
 	rm -rf $(O)
 
 .PHONY: all deps config defconfig menuconfig olddefconfig savedefconfig \
-	hypervisor xenstore iso run unit-test boot-test xenstore-test test clean
+	hypervisor xenstore iso run unit-test boot-test xenstore-test config-builds \
+	test clean
