@@ -28,9 +28,15 @@ $(AUTOCONF): $(KCONFIG_CONFIG) Kconfig
 		{ echo "config: enable at least one of SVM and VMX" >&2; exit 1; }
 	@mkdir -p $(@D)
 	$(PYTHON) -m genconfig --header-path $@ Kconfig
-	@ln -sfn /usr/include/xen $(O)/include/xen
 
-config: $(AUTOCONF)
+# The hypervisor is built -nostdinc: it sees only these system headers.
+SYS_HEADERS := xen lzma.h lzma libfdt.h fdt.h
+$(O)/include/.links: Makefile
+	@mkdir -p $(@D)
+	@for h in $(SYS_HEADERS); do ln -sfn /usr/include/$$h $(@D)/$$h; done
+	@touch $@
+
+config: $(AUTOCONF) $(O)/include/.links
 
 defconfig:
 	$(PYTHON) -m defconfig --kconfig Kconfig hypervisor/configs/defconfig
@@ -77,7 +83,8 @@ config-builds:
 			hypervisor/configs/$$c.config >/dev/null && \
 		KCONFIG_CONFIG=$$d/.config $(PYTHON) -m genconfig \
 			--header-path $$d/include/generated/autoconf.h Kconfig && \
-		ln -sfn /usr/include/xen $$d/include/xen && \
+		for h in $(SYS_HEADERS); do \
+			ln -sfn /usr/include/$$h $$d/include/$$h; done && \
 		$(MAKE) -s -C hypervisor TOP=$(TOP) O=$$d \
 			KCONFIG_CONFIG=$$d/.config >$$d/build.log 2>&1 && \
 		echo "config $$c: built ($$(stat -c %s $$d/lamina) bytes)" || \

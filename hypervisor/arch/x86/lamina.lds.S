@@ -50,6 +50,11 @@ SECTIONS
 		KEEP(*(.init.param))
 		__param_end = .;
 		. = ALIGN(8);
+		__init_array_start = .;
+		KEEP(*(SORT(.init_array.*)))
+		KEEP(*(.init_array))
+		__init_array_end = .;
+		. = ALIGN(8);
 		*(.rodata.symbols)
 	} :rodata
 	__rodata_end = .;

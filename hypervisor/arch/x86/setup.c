@@ -97,6 +97,18 @@ static void boot_info_take(struct boot_info *bi)
 	}
 }
 
+/* Constructors of the linked static libraries (liblzma picks its CRC64
+ * routine with CPUID in one). They need nothing but the CPU. */
+static void run_constructors(void)
+{
+	extern void (*const __init_array_start[])(void);
+	extern void (*const __init_array_end[])(void);
+	void (*const *fn)(void);
+
+	for (fn = __init_array_start; fn < __init_array_end; fn++)
+		(*fn)();
+}
+
 static void add_free_range(paddr_t start, paddr_t end, void *ctx)
 {
 	page_alloc_add_free(PFN_DOWN(start), PFN_DOWN(end - start));
@@ -208,6 +220,7 @@ void __noreturn __start_lamina(uint32_t magic, uint32_t info)
 	idt_init();
 	cpu_tables_init(&bsp_percpu);
 	nr_cpus_online = 1;
+	run_constructors();
 	serial_set_defaults();
 	rc = boot_info_parse(magic, info, map_identity, NULL, &boot_info);
 	boot_info_take(&boot_info);

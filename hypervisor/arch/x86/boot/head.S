@@ -199,9 +199,8 @@ boot_pd_high:
 start64_high:
 	lgdt	boot_gdt_desc_high(%rip)
 	lea	boot_stack_top(%rip), %rsp
-	xor	%ebp, %ebp
-	push	$0			/* a zero return address ends traces */
-	call	__start_lamina
+	xor	%ebp, %ebp		/* a zero frame pointer ends traces */
+	call	__start_lamina		/* entered with RSP = 8 mod 16 (SysV) */
 	ud2
 
 	.section .rodata

@@ -30,6 +30,12 @@ struct percpu {
 	uint32_t apic_id;
 	volatile bool online;
 	uintptr_t stack_top;		/* the CPU's normal stack */
+	/*
+	 * FS base points here: Debian's static libraries (liblzma, libfdt)
+	 * are built with the stack protector and read their canary at
+	 * %fs:0x28, so that word must exist and stay constant.
+	 */
+	uint64_t fs_block[8] __aligned(64);
 	uint64_t gdt[8] __aligned(16);
 	struct tss64 tss __aligned(16);
 	uint8_t ist_stacks[3][IST_STACK_SIZE] __aligned(16);

@@ -86,6 +86,7 @@ static inline void safe_halt(void)
 
 #define X86_CR0_PE	(1UL << 0)
 #define X86_CR0_MP	(1UL << 1)
+#define X86_CR0_EM	(1UL << 2)
 #define X86_CR0_TS	(1UL << 3)
 #define X86_CR0_NE	(1UL << 5)
 #define X86_CR0_WP	(1UL << 16)
