@@ -3,6 +3,7 @@
 #   make run        set up, build, boot under QEMU on the serial console
 #   make test       set up, build, run every test that make test covers
 #   make iso        GRUB rescue ISO (build/lamina.iso)
+#   make bench      benchmarks (boot time, xenstored); not part of make test
 #   make defconfig | menuconfig | olddefconfig | savedefconfig
 #   make FOO_defconfig   with hypervisor/configs/FOO.config (svm-only, ...)
 
@@ -101,9 +102,15 @@ test: deps
 	$(MAKE) xenstore-test
 	$(MAKE) boot-test
 
+# Figures, not pass/fail (not part of make test).
+bench: deps
+	$(MAKE) hypervisor xenstore
+	$(PYTHON) tests/boot/boot_time.py $(O)/lamina 5 2
+	$(MAKE) -C xenstore O=$(O)/xenstore bench
+
 clean:
 	rm -rf $(O)
 
 .PHONY: all deps config defconfig menuconfig olddefconfig savedefconfig \
 	hypervisor xenstore iso run unit-test boot-test xenstore-test config-builds \
-	test clean
+	test bench clean
