@@ -24,7 +24,7 @@ BASE_ARGS = ["-accel", "tcg", "-cpu", "max", "-nographic", "-no-reboot",
 class Case:
     def __init__(self, name, expect, machine="q35", smp=2, mem="1024",
                  iommu=True, append="", iso=False, exit_ok=True,
-                 modules=None, timeout=60):
+                 modules=None, timeout=60, reject=None):
         self.name = name
         self.expect = expect          # regexes, in order
         self.machine = machine
@@ -36,6 +36,7 @@ class Case:
         self.exit_ok = exit_ok        # True: QEMU must exit 0 by itself
         self.modules = modules or []
         self.timeout = timeout
+        self.reject = reject          # regex that must not appear
 
 
 ONLINE = r"\(lamina\) {n} CPUs online, \d+ MiB free"
@@ -84,6 +85,14 @@ def cases():
                   [ONLINE.format(n=8), r"FATAL: invalid opcode",
                    r"crash_test_invalid_opcode\+0x", r"system halted"],
                   append="crash_test=ud", smp=8, exit_ok=False))
+    # Reset paths: q35's FADT has a reset register (0xcf9), pc's (FADT
+    # revision 1) has none, so the keyboard controller resets it. QEMU runs
+    # with -no-reboot: a reset ends it with status 0.
+    for machine in ("q35", "pc"):
+        c.append(Case(f"reboot-{machine}",
+                      [ONLINE.format(n=2), r"\(lamina\) rebooting"],
+                      machine=machine, iommu=machine == "q35",
+                      append="crash_test=reboot", reject=r"powering off"))
     return c
 
 
@@ -126,6 +135,8 @@ def run_case(case, image, iso, verbose):
                     raise AssertionError(f"QEMU exit status {child.exitstatus}")
             else:
                 child.terminate(force=True)
+            if case.reject and re.search(case.reject, child.before or ""):
+                raise AssertionError(f"unexpected /{case.reject}/")
             ok, why = True, f"{time.monotonic() - start:.1f}s"
         except (pexpect.TIMEOUT, pexpect.EOF, AssertionError) as e:
             ok = False

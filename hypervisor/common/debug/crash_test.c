@@ -4,11 +4,13 @@
  * crash report (registers, faulting address, a trace naming the function).
  *   pf   write to an unmapped address      ud   execute UD2
  *   de   divide by zero                    bug  BUG_ON(true)
+ *   reboot  restart the machine (FADT reset register or keyboard controller)
  */
 #include <lamina/debug.h>
 #include <lamina/errno.h>
 #include <lamina/lib.h>
 #include <lamina/param.h>
+#include <asm/setup.h>
 
 static char crash_test[8];
 string_param("crash_test", crash_test);
@@ -35,6 +37,11 @@ static void __attribute__((noinline)) crash_test_bug(void)
 	BUG_ON(crash_test[0]);
 }
 
+static void __attribute__((noinline)) crash_test_reboot(void)
+{
+	machine_restart();
+}
+
 void debug_crash_test(void)
 {
 	static const struct {
@@ -45,6 +52,7 @@ void debug_crash_test(void)
 		{ "ud", crash_test_invalid_opcode },
 		{ "de", crash_test_divide_error },
 		{ "bug", crash_test_bug },
+		{ "reboot", crash_test_reboot },
 	};
 	unsigned int i;
 
@@ -57,6 +65,6 @@ void debug_crash_test(void)
 			tests[i].fn();
 		}
 	}
-	printk("(lamina) crash_test=%s: unknown test (pf, ud, de, bug)\n",
+	printk("(lamina) crash_test=%s: unknown test (pf, ud, de, bug, reboot)\n",
 	       crash_test);
 }
