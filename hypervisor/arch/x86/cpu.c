@@ -66,9 +66,9 @@ static void gdt_fill(struct percpu *pc)
 	uint64_t limit = sizeof(pc->tss) - 1;
 
 	pc->gdt[0] = 0;
-	pc->gdt[SEL_CODE64 / 8] = 0x00af9a000000ffffULL;
-	pc->gdt[SEL_DATA / 8] = 0x00cf92000000ffffULL;
-	pc->gdt[SEL_CODE32 / 8] = 0x00cf9a000000ffffULL;
+	pc->gdt[SEL_CODE64 / 8] = DESC_CODE64;
+	pc->gdt[SEL_DATA / 8] = DESC_DATA;
+	pc->gdt[SEL_CODE32 / 8] = DESC_CODE32;
 	/* 64-bit available TSS: a 16-byte descriptor. */
 	pc->gdt[SEL_TSS / 8] = (limit & 0xffff) | ((tss & 0xffffff) << 16) |
 			       (0x89ULL << 40) | ((tss >> 24 & 0xff) << 56);

@@ -146,9 +146,9 @@ boot_info:
 	.globl boot_gdt
 boot_gdt:
 	.quad	0
-	.quad	0x00af9a000000ffff		/* SEL_CODE64 */
-	.quad	0x00cf92000000ffff		/* SEL_DATA */
-	.quad	0x00cf9a000000ffff		/* SEL_CODE32 */
+	.quad	DESC_CODE64			/* SEL_CODE64 */
+	.quad	DESC_DATA			/* SEL_DATA */
+	.quad	DESC_CODE32			/* SEL_CODE32 */
 boot_gdt_end:
 	.globl boot_gdt_desc
 boot_gdt_desc:

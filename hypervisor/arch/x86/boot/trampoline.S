@@ -52,9 +52,9 @@ tramp64:
 	.balign 8
 tramp_gdt:
 	.quad	0
-	.quad	0x00af9a000000ffff		/* SEL_CODE64 */
-	.quad	0x00cf92000000ffff		/* SEL_DATA */
-	.quad	0x00cf9a000000ffff		/* SEL_CODE32 */
+	.quad	DESC_CODE64			/* SEL_CODE64 */
+	.quad	DESC_DATA			/* SEL_DATA */
+	.quad	DESC_CODE32			/* SEL_CODE32 */
 tramp_gdt_end:
 	.globl tramp_gdt_desc
 tramp_gdt_desc:

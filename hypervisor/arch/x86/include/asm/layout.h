@@ -29,4 +29,9 @@
 #define SEL_CODE32	0x18
 #define SEL_TSS		0x20
 
+/* Their descriptors: flat 4 GiB, present, DPL 0 (64-bit code has L=1). */
+#define DESC_CODE64	0x00af9a000000ffff
+#define DESC_DATA	0x00cf92000000ffff
+#define DESC_CODE32	0x00cf9a000000ffff
+
 #endif /* ASM_X86_LAYOUT_H */
