@@ -1,5 +1,6 @@
 # Lamina top-level build. See README.md.
-#   make            build everything into build/ (hypervisor image: build/lamina)
+#   make            build everything into build/ (hypervisor image: build/lamina,
+#                   reference guests: build/guests/)
 #   make run        set up, build, boot under QEMU on the serial console
 #   make test       set up, build, run every test that make test covers
 #   make iso        GRUB rescue ISO (build/lamina.iso)
@@ -14,7 +15,7 @@ export KCONFIG_CONFIG := $(TOP)/.config
 AUTOCONF := $(O)/include/generated/autoconf.h
 
 all: deps
-	$(MAKE) hypervisor xenstore
+	$(MAKE) hypervisor xenstore guests
 
 # ---- dependencies ----------------------------------------------------------
 deps:
@@ -57,6 +58,29 @@ hypervisor: config
 xenstore:
 	$(MAKE) -C xenstore O=$(O)/xenstore
 
+# The reference guest (pv-guest-patches/hello): a 32-bit PVH kernel, made
+# an ELF64 like a Linux vmlinux; hello-triple.elf triple-faults on purpose.
+GUEST_SRC := pv-guest-patches/hello
+GUEST_FILES := $(GUEST_SRC)/head.S $(GUEST_SRC)/hello.c
+GUEST_CFLAGS := -m32 -march=i686 -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) -I$(O)/include \
+	-O2 -Wall -Wextra -Werror -fno-pic -fno-pie -fno-stack-protector \
+	-fcf-protection=none -mgeneral-regs-only \
+	-fno-asynchronous-unwind-tables -nostdlib -static -no-pie \
+	-Wl,-T,$(GUEST_SRC)/hello.lds -Wl,--build-id=none \
+	-Wl,--no-warn-rwx-segments
+guests: $(O)/guests/hello.elf $(O)/guests/hello-triple.elf
+
+$(O)/guests/hello.elf: $(GUEST_FILES) $(GUEST_SRC)/hello.lds $(O)/include/.links
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -o $@.32 $(GUEST_FILES)
+	objcopy -O elf64-x86-64 $@.32 $@
+
+$(O)/guests/hello-triple.elf: $(GUEST_FILES) $(GUEST_SRC)/hello.lds $(O)/include/.links
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -DTRIPLE_FAULT=1 -o $@.32 $(GUEST_FILES)
+	objcopy -O elf64-x86-64 $@.32 $@
+
 iso: hypervisor
 	sh tests/boot/mkiso.sh $(O)/lamina $(O)/lamina.iso
 
@@ -72,8 +96,9 @@ run: deps
 unit-test: config
 	$(MAKE) -C tests/unit TOP=$(TOP) O=$(O) run
 
-boot-test: hypervisor iso
-	$(PYTHON) tests/boot/run.py --image $(O)/lamina --iso $(O)/lamina.iso
+boot-test: hypervisor iso guests
+	$(PYTHON) tests/boot/run.py --image $(O)/lamina --iso $(O)/lamina.iso \
+		--guests $(O)/guests
 
 # Every configuration in hypervisor/configs must build (warnings are errors).
 CONFIGS := $(basename $(notdir $(wildcard hypervisor/configs/*.config)))
@@ -96,7 +121,7 @@ xenstore-test:
 	$(MAKE) -C xenstore O=$(O)/xenstore test
 
 test: deps
-	$(MAKE) hypervisor xenstore iso
+	$(MAKE) hypervisor xenstore iso guests
 	$(MAKE) config-builds
 	$(MAKE) unit-test
 	$(MAKE) xenstore-test
@@ -112,5 +137,5 @@ clean:
 	rm -rf $(O)
 
 .PHONY: all deps config defconfig menuconfig olddefconfig savedefconfig \
-	hypervisor xenstore iso run unit-test boot-test xenstore-test config-builds \
+	hypervisor xenstore guests iso run unit-test boot-test xenstore-test config-builds \
 	test bench clean

@@ -4,7 +4,8 @@
 serial console. Each case gives the QEMU set-up, the lines that must appear
 (in order) and how the run must end. Ends with 'N passed, N failed'.
 
-Usage: run.py --image build/lamina --iso build/lamina.iso [-k PATTERN] [-v]
+Usage: run.py --image build/lamina --iso build/lamina.iso
+              [--guests build/guests] [-k PATTERN] [-v]
 """
 import argparse
 import os
@@ -34,6 +35,8 @@ class Case:
         self.append = append
         self.iso = iso
         self.exit_ok = exit_ok        # True: QEMU must exit 0 by itself
+        # each a string (4 KiB of random bytes with that module string)
+        # or (guest file in --guests, module string)
         self.modules = modules or []
         self.timeout = timeout
         self.reject = reject          # regex that must not appear
@@ -41,6 +44,10 @@ class Case:
 
 ONLINE = r"\(lamina\) {n} CPUs online, \d+ MiB free"
 POWEROFF = [r"\(lamina\) no dom0 module", r"\(lamina\) powering off"]
+# dom0 is gone: every page it took is back, and the machine powers off.
+DOM0_GONE = [r"\(lamina\) domain 0 destroyed",
+             r"\(lamina\) free pages: (\d+) before dom0, \1 after",
+             r"\(lamina\) no domains left", r"\(lamina\) powering off"]
 
 
 def cases():
@@ -63,10 +70,31 @@ def cases():
                   [r"unknown command-line option 'frobnicate'",
                    r"command line: .*frobnicate", ONLINE.format(n=2)] +
                   POWEROFF, append="frobnicate=1"))
-    c.append(Case("dom0-module-present",
+    c.append(Case("dom0-module-not-elf",
                   [r"module 0: .*dom0-kernel-arg",
-                   r"dom0 module found, but building domains is not",
-                   r"powering off"], modules=["dom0-kernel-arg=1"]))
+                   r"dom0: module 0 is not a PVH kernel \(-8\)",
+                   r"no domains left", r"powering off"],
+                  modules=["dom0-kernel-arg=1"]))
+    hello = [r"\(lamina\) SVM: NPT, \d+ ASIDs",
+             r"\(lamina\) dom0: 16 MiB, entry 0x100000",
+             r"[\r\n]hello from the reference guest[\r\n]",
+             r"\(d0\) hello through port 0xE9[\r\n]",
+             r"xen_version: 4\.17", r"start info at 0",
+             r"null hypercall round trip: \d+ TSC cycles"]
+    c.append(Case("dom0-hello", hello + [
+                  r"reference guest: PASS",
+                  r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE,
+                  modules=[("hello.elf", "hello")]))
+    c.append(Case("dom0-hello-smp1-pc", hello + [
+                  r"reference guest: PASS"] + DOM0_GONE,
+                  modules=[("hello.elf", "hello")], smp=1, machine="pc",
+                  iommu=False))
+    c.append(Case("dom0-triple-fault", hello + [
+                  r"triple-faulting on purpose",
+                  r"\(lamina\) domain 0 crashed: triple fault",
+                  r"d0v0 exit 0x7f ", r"RIP 0008:0000000000100",
+                  r"rax [0-9a-f]{16}  rbx", r"cs   sel 0008 attr c9b"] +
+                  DOM0_GONE, modules=[("hello-triple.elf", "")]))
     c.append(Case("rtc-date", [r"date: (\d{4})-\d\d-\d\d \d\d:\d\d:\d\d UTC",
                                ONLINE.format(n=2)] + POWEROFF))
     c.append(Case("crash-page-fault",
@@ -96,7 +124,7 @@ def cases():
     return c
 
 
-def qemu_cmd(case, image, iso, tmp):
+def qemu_cmd(case, image, iso, guests, tmp):
     cmd = [QEMU] + BASE_ARGS + ["-M", case.machine, "-smp", str(case.smp),
                                 "-m", case.mem]
     if case.iommu:
@@ -108,18 +136,21 @@ def qemu_cmd(case, image, iso, tmp):
             f"console=com1 com1=115200,8n1 {case.append}".strip()]
     if case.modules:
         paths = []
-        for i, args in enumerate(case.modules):
-            p = os.path.join(tmp, f"module{i}")
-            with open(p, "wb") as f:
-                f.write(os.urandom(4096))
-            paths.append(f"{p} {args}")
+        for i, m in enumerate(case.modules):
+            if isinstance(m, tuple):
+                p, args = os.path.join(guests, m[0]), m[1]
+            else:
+                p, args = os.path.join(tmp, f"module{i}"), m
+                with open(p, "wb") as f:
+                    f.write(os.urandom(4096))
+            paths.append(f"{p} {args}".strip())
         cmd += ["-initrd", ",".join(paths)]
     return cmd
 
 
-def run_case(case, image, iso, verbose):
+def run_case(case, image, iso, guests, verbose):
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = qemu_cmd(case, image, iso, tmp)
+        cmd = qemu_cmd(case, image, iso, guests, tmp)
         log = open(os.path.join(tmp, "serial.log"), "w")
         start = time.monotonic()
         child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8",
@@ -156,14 +187,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--image", required=True)
     ap.add_argument("--iso", required=True)
+    ap.add_argument("--guests", help="directory of the reference guests "
+                    "(default: guests/ next to --image)")
     ap.add_argument("-k", default="", help="run cases whose name matches")
     ap.add_argument("-v", action="store_true")
     a = ap.parse_args()
+    guests = a.guests or os.path.join(os.path.dirname(a.image), "guests")
     passed = failed = 0
     for case in cases():
         if a.k and not re.search(a.k, case.name):
             continue
-        ok, why = run_case(case, a.image, a.iso, a.v)
+        ok, why = run_case(case, a.image, a.iso, guests, a.v)
         print(f"{'PASS' if ok else 'FAIL'}: {case.name} ({why})", flush=True)
         passed += ok
         failed += not ok

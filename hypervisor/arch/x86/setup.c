@@ -4,11 +4,13 @@
  *
  *   descriptor tables -> boot info -> command line -> serial console ->
  *   boot allocator -> page tables -> page allocator -> ACPI -> APICs ->
- *   time and timers -> secondary CPUs -> boot domains (or power off)
+ *   time and timers -> HVM back end -> secondary CPUs -> dom0 from module 0,
+ *   run until it is gone -> power off
  */
 #include <lamina/bootmem.h>
 #include <lamina/console.h>
 #include <lamina/debug.h>
+#include <lamina/domain.h>
 #include <lamina/errno.h>
 #include <lamina/lib.h>
 #include <lamina/mm.h>
@@ -19,6 +21,7 @@
 #include <lamina/time.h>
 #include <lamina/timer.h>
 #include <asm/apic.h>
+#include <asm/hvm/hvm.h>
 #include <asm/irq.h>
 #include <asm/layout.h>
 #include <asm/paging.h>
@@ -237,6 +240,8 @@ void __noreturn __start_lamina(uint32_t magic, uint32_t info)
 	print_memory(&boot_info);
 	platform_init();
 
+	hvm_init();
+
 	local_irq_enable();
 	smp_boot_cpus();
 	if (timer_check())
@@ -249,7 +254,12 @@ void __noreturn __start_lamina(uint32_t magic, uint32_t info)
 		printk("(lamina) no dom0 module\n");
 		machine_power_off();
 	}
-	printk("(lamina) dom0 module found, but building domains is not "
-	       "implemented yet\n");
+	if (!hvm_ops) {
+		printk("(lamina) dom0 module found, but no SVM or VMX to run "
+		       "it\n");
+		machine_power_off();
+	}
+	dom0_run(&boot_info.modules[0]);
+	printk("(lamina) no domains left\n");
 	machine_power_off();
 }

@@ -10,6 +10,7 @@
 #include <lamina/smp.h>
 #include <asm/irq.h>
 #include <asm/apic.h>
+#include <asm/hvm/hvm.h>
 #include <asm/layout.h>
 #include <asm/paging.h>
 #include <asm/percpu.h>
@@ -52,6 +53,7 @@ static void __noreturn ap_start(struct percpu *pc)
 	write_cr4(read_cr4() | X86_CR4_PGE);
 	lapic_init_cpu();
 	hwtimer_init_cpu();
+	hvm_cpu_init();
 	__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
 	pc->online = true;
 	/* Forget the identity map once the boot CPU has removed it. */

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SVM vCPUs: the VMCB and its bitmaps, the PVH start state, the run
+ * loop and the register dump.
+ */
+#include <lamina/domain.h>
+#include <lamina/errno.h>
+#include <lamina/lib.h>
+#include <lamina/page_alloc.h>
+#include <lamina/smp.h>
+#include <lamina/softirq.h>
+#include <lamina/xmalloc.h>
+#include <asm/hvm/hvm.h>
+#include <asm/hvm/svm/svm.h>
+#include <asm/hvm/svm/vmcb.h>
+#include <asm/irq.h>
+#include <asm/processor.h>
+
+BUILD_BUG_ON(sizeof(struct vmcb) != PAGE_SIZE);
+BUILD_BUG_ON(offsetof(struct vmcb, exitcode) != 0x70);
+BUILD_BUG_ON(offsetof(struct vmcb, n_cr3) != 0xb0);
+BUILD_BUG_ON(offsetof(struct vmcb, insn_len) != 0xd0);
+BUILD_BUG_ON(offsetof(struct vmcb, es) != 0x400);
+BUILD_BUG_ON(offsetof(struct vmcb, tr) != 0x490);
+BUILD_BUG_ON(offsetof(struct vmcb, cpl) != 0x4cb);
+BUILD_BUG_ON(offsetof(struct vmcb, efer) != 0x4d0);
+BUILD_BUG_ON(offsetof(struct vmcb, cr4) != 0x548);
+BUILD_BUG_ON(offsetof(struct vmcb, rip) != 0x578);
+BUILD_BUG_ON(offsetof(struct vmcb, rsp) != 0x5d8);
+BUILD_BUG_ON(offsetof(struct vmcb, rax) != 0x5f8);
+BUILD_BUG_ON(offsetof(struct vmcb, cr2) != 0x640);
+BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
+
+/* One domain runs at a time for now: every guest uses ASID 1. */
+#define SVM_GUEST_ASID	1
+
+static void vmcb_init_control(struct svm_vcpu *s, paddr_t ncr3)
+{
+	struct vmcb *vmcb = s->vmcb;
+
+	vmcb->intercepts1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
+			    SVM_INTERCEPT_SMI | SVM_INTERCEPT_CPUID |
+			    SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
+			    SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
+			    SVM_INTERCEPT_SHUTDOWN;
+	vmcb->intercepts2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
+			    SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
+			    SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+			    SVM_INTERCEPT_SKINIT;
+	/* Every port and every MSR exits (all bits set). */
+	memset(s->iopm, 0xff, PAGE_SIZE << SVM_IOPM_ORDER);
+	memset(s->msrpm, 0xff, PAGE_SIZE << SVM_MSRPM_ORDER);
+	vmcb->iopm_base_pa = virt_to_maddr(s->iopm);
+	vmcb->msrpm_base_pa = virt_to_maddr(s->msrpm);
+	vmcb->asid = SVM_GUEST_ASID;
+	vmcb->vintr = SVM_VINTR_MASKING;
+	vmcb->np_enable = SVM_NP_ENABLE;
+	vmcb->n_cr3 = ncr3;
+}
+
+int svm_vcpu_init(struct vcpu *v)
+{
+	struct svm_vcpu *s = xzalloc(struct svm_vcpu);
+
+	if (!s)
+		return -ENOMEM;
+	s->vmcb = alloc_xenheap_pages(0, MEMF_zero);
+	s->iopm = alloc_xenheap_pages(SVM_IOPM_ORDER, 0);
+	s->msrpm = alloc_xenheap_pages(SVM_MSRPM_ORDER, 0);
+	v->hvm = s;
+	if (!s->vmcb || !s->iopm || !s->msrpm) {
+		svm_vcpu_destroy(v);
+		return -ENOMEM;
+	}
+	s->vmcb_pa = virt_to_maddr(s->vmcb);
+	vmcb_init_control(s, v->domain->p2m.root);
+	return 0;
+}
+
+void svm_vcpu_destroy(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->hvm;
+
+	if (!s)
+		return;
+	if (s->vmcb)
+		free_xenheap_pages(s->vmcb, 0);
+	if (s->iopm)
+		free_xenheap_pages(s->iopm, SVM_IOPM_ORDER);
+	if (s->msrpm)
+		free_xenheap_pages(s->msrpm, SVM_MSRPM_ORDER);
+	xfree(s);
+	v->hvm = NULL;
+}
+
+static void set_seg(struct vmcb_seg *seg, uint16_t sel, uint16_t attrib,
+		    uint32_t limit)
+{
+	seg->sel = sel;
+	seg->attrib = attrib;
+	seg->limit = limit;
+	seg->base = 0;
+}
+
+/*
+ * The PVH start state (Xen's docs/misc/pvh.pandoc): 32-bit protected
+ * mode, paging off, flat 4 GiB CS and data segments, EBX the start info
+ * address, everything else zero. EFER.SVME must be set in a guest VMCB.
+ */
+void svm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)v->hvm)->vmcb;
+
+	set_seg(&vmcb->cs, 0x08, SVM_ATTR_CODE32, 0xffffffff);
+	set_seg(&vmcb->ds, 0x10, SVM_ATTR_DATA32, 0xffffffff);
+	vmcb->es = vmcb->ss = vmcb->fs = vmcb->gs = vmcb->ds;
+	set_seg(&vmcb->tr, 0x18, SVM_ATTR_TSS32_BUSY, 0x67);
+	set_seg(&vmcb->ldtr, 0, SVM_ATTR_LDT, 0);
+	set_seg(&vmcb->gdtr, 0, 0, 0);
+	set_seg(&vmcb->idtr, 0, 0, 0);
+	vmcb->cpl = 0;
+	vmcb->efer = EFER_SVME;
+	vmcb->cr0 = X86_CR0_PE | (1UL << 4);	/* ET */
+	vmcb->cr3 = vmcb->cr4 = 0;
+	vmcb->dr6 = 0xffff0ff0;
+	vmcb->dr7 = 0x400;
+	vmcb->g_pat = 0x0007040600070406ULL;	/* the reset value */
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.rip = entry;
+	v->regs.rbx = ebx;
+	v->regs.rflags = 0x2;
+}
+
+bool svm_vcpu_is_64bit(struct vcpu *v)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)v->hvm)->vmcb;
+
+	return (vmcb->efer & (1UL << 10)) && (vmcb->cs.attrib & SVM_ATTR_L);
+}
+
+/* Guest CPL: SS.DPL (this QEMU ignores the VMCB CPL field). */
+unsigned int svm_vcpu_cpl(struct vcpu *v)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)v->hvm)->vmcb;
+
+	return (vmcb->ss.attrib >> 5) & 3;
+}
+
+static void regs_to_vmcb(struct vcpu *v, struct vmcb *vmcb)
+{
+	vmcb->rax = v->regs.rax;
+	vmcb->rsp = v->regs.rsp;
+	vmcb->rip = v->regs.rip;
+	vmcb->rflags = v->regs.rflags;
+}
+
+static void vmcb_to_regs(struct vcpu *v, struct vmcb *vmcb)
+{
+	v->regs.rax = vmcb->rax;
+	v->regs.rsp = vmcb->rsp;
+	v->regs.rip = vmcb->rip;
+	v->regs.rflags = vmcb->rflags;
+}
+
+void svm_vcpu_run(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->hvm;
+	unsigned int cpu = smp_processor_id();
+	paddr_t host_vmcb = svm_cpus[cpu].host_vmcb_pa;
+
+	while (!v->domain->is_dying) {
+		local_irq_disable();
+		if (softirq_pending(cpu)) {
+			local_irq_enable();
+			do_softirq();
+			continue;
+		}
+		s->vmcb->tlb_control = s->launched ? 0 : SVM_TLB_FLUSH_ALL;
+		regs_to_vmcb(v, s->vmcb);
+		svm_vmrun(&v->regs, s->vmcb_pa, host_vmcb);
+		s->launched = true;
+		vmcb_to_regs(v, s->vmcb);
+		local_irq_enable();
+		svm_handle_exit(v);
+	}
+}
+
+static void dump_seg(const char *name, const struct vmcb_seg *s)
+{
+	printk("  %-4s sel %04x attr %03x limit %08x base %016lx\n", name,
+	       s->sel, s->attrib, s->limit, s->base);
+}
+
+void svm_vcpu_dump(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->hvm;
+	struct vmcb *vmcb = s->vmcb;
+	const struct guest_regs *r = &v->regs;
+
+	printk("(lamina) d%uv%u exit %#lx info1 %#lx info2 %#lx intinfo "
+	       "%#lx\n", v->domain->domain_id, v->vcpu_id, vmcb->exitcode,
+	       vmcb->exitinfo1, vmcb->exitinfo2, vmcb->exitintinfo);
+	printk("  RIP %04x:%016lx  RFLAGS %016lx  CPL %u\n", vmcb->cs.sel,
+	       r->rip, r->rflags, svm_vcpu_cpl(v));
+	printk("  rax %016lx  rbx %016lx  rcx %016lx\n", r->rax, r->rbx, r->rcx);
+	printk("  rdx %016lx  rsi %016lx  rdi %016lx\n", r->rdx, r->rsi, r->rdi);
+	printk("  rbp %016lx  rsp %016lx  r8  %016lx\n", r->rbp, r->rsp, r->r8);
+	printk("  r9  %016lx  r10 %016lx  r11 %016lx\n", r->r9, r->r10, r->r11);
+	printk("  r12 %016lx  r13 %016lx  r14 %016lx\n", r->r12, r->r13, r->r14);
+	printk("  r15 %016lx  cr0 %016lx  cr2 %016lx\n", r->r15, vmcb->cr0,
+	       vmcb->cr2);
+	printk("  cr3 %016lx  cr4 %016lx  efer %016lx\n", vmcb->cr3, vmcb->cr4,
+	       vmcb->efer);
+	dump_seg("cs", &vmcb->cs);
+	dump_seg("ss", &vmcb->ss);
+	dump_seg("ds", &vmcb->ds);
+	dump_seg("gdtr", &vmcb->gdtr);
+	dump_seg("idtr", &vmcb->idtr);
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * console_io: guest output on the hypervisor console. As in Xen, the
+ * hardware domain's text is printed as it is; every other domain's is
+ * collected into lines printed as "(dN) line".
+ */
+#include <lamina/domain.h>
+#include <lamina/errno.h>
+#include <lamina/hypercall.h>
+#include <lamina/lib.h>
+#include <asm/p2m.h>
+#include <xen/xen.h>
+
+#define CONSOLE_CHUNK	128
+
+/* Worker: text already copied into hypervisor memory. */
+static void console_write(struct domain *d, const char *buf, size_t len)
+{
+	size_t i;
+
+	if (d->is_hardware) {
+		printk("%.*s", (int)len, buf);
+		return;
+	}
+	for (i = 0; i < len; i++)
+		guest_line_put(d, &d->line_con, buf[i]);
+}
+
+/*
+ * CONSOLEIO_write(count, buf). buf is taken as a guest-physical address
+ * for now: the guests we run have paging off or identity-mapped. Whole
+ * writes happen in one go (no preemption yet); a fault part way through
+ * leaves the prefix written and returns -EFAULT.
+ */
+static long console_io_write(struct domain *d, unsigned long count,
+			     uint64_t gpa)
+{
+	char buf[CONSOLE_CHUNK];
+
+	while (count) {
+		size_t n = MIN(count, sizeof(buf));
+
+		if (copy_from_guest_phys(d, buf, gpa, n))
+			return -EFAULT;
+		console_write(d, buf, n);
+		gpa += n;
+		count -= n;
+	}
+	return 0;
+}
+
+long do_console_io(struct vcpu *v, const unsigned long *args)
+{
+	switch (args[0]) {
+	case CONSOLEIO_write:
+		return console_io_write(v->domain, args[1], args[2]);
+	default:
+		return -ENOSYS;	/* CONSOLEIO_read: not yet */
+	}
+}

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hypercall table: handler, name and the privilege each hypercall
+ * needs. The dispatcher checks the privilege once; handlers never do.
+ * Numbers are Xen's (__HYPERVISOR_* from xen/xen.h).
+ */
+#include <lamina/domain.h>
+#include <lamina/errno.h>
+#include <lamina/hypercall.h>
+#include <lamina/lib.h>
+#include <xen/xen.h>
+
+typedef long (*hypercall_fn)(struct vcpu *v, const unsigned long *args);
+
+enum hypercall_priv {
+	HC_ANY,			/* every domain */
+	HC_HWDOM,		/* the hardware domain (dom0) only */
+};
+
+struct hypercall_desc {
+	hypercall_fn fn;
+	enum hypercall_priv priv;
+	const char *name;
+};
+
+static const struct hypercall_desc hypercall_table[] = {
+	/* console_io: Xen lets domUs write in debug builds; so do we. */
+	[__HYPERVISOR_console_io] = { do_console_io, HC_ANY, "console_io" },
+	[__HYPERVISOR_xen_version] = { do_xen_version, HC_ANY,
+				       "xen_version" },
+	[__HYPERVISOR_sched_op] = { do_sched_op, HC_ANY, "sched_op" },
+};
+
+/* Calls per hypercall number, all domains (to be exported to dom0). */
+static unsigned long hypercall_count[ARRAY_SIZE(hypercall_table)];
+
+long hypercall_dispatch(struct vcpu *v, unsigned long nr,
+			const unsigned long args[HYPERCALL_NR_ARGS])
+{
+	const struct hypercall_desc *hc;
+
+	if (nr >= ARRAY_SIZE(hypercall_table) || !hypercall_table[nr].fn)
+		return -ENOSYS;
+	hc = &hypercall_table[nr];
+	if (hc->priv == HC_HWDOM && !v->domain->is_hardware)
+		return -EPERM;
+	hypercall_count[nr]++;
+	return hc->fn(v, args);
+}

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sched_op: yield and shutdown. There is no scheduler yet (one domain
+ * runs on the boot CPU), so yield returns at once.
+ */
+#include <lamina/domain.h>
+#include <lamina/errno.h>
+#include <lamina/hypercall.h>
+#include <asm/p2m.h>
+#include <xen/sched.h>
+
+/* Worker: the reason is in hypervisor memory already. */
+static long sched_shutdown(struct domain *d, unsigned int reason)
+{
+	switch (reason) {
+	case SHUTDOWN_poweroff:
+	case SHUTDOWN_reboot:
+	case SHUTDOWN_crash:
+	case SHUTDOWN_watchdog:
+		domain_shutdown(d, reason);
+		return 0;
+	case SHUTDOWN_suspend:
+		return -EOPNOTSUPP;	/* needs save/restore */
+	default:
+		return -EINVAL;
+	}
+}
+
+/* SCHEDOP_shutdown's argument is guest-physical for now (see
+ * console_io). */
+long do_sched_op(struct vcpu *v, const unsigned long *args)
+{
+	struct sched_shutdown sd;
+
+	switch (args[0]) {
+	case SCHEDOP_yield:
+		return 0;
+	case SCHEDOP_shutdown:
+		if (copy_from_guest_phys(v->domain, &sd, args[1], sizeof(sd)))
+			return -EFAULT;
+		return sched_shutdown(v->domain, sd.reason);
+	default:
+		return -ENOSYS;
+	}
+}
