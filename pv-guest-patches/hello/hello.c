@@ -24,6 +24,7 @@
 
 #define XEN_ENOSYS	38
 #define XEN_EFAULT	14
+#define XEN_EINVAL	22
 
 static long hypercall3(unsigned int nr, unsigned long a1, unsigned long a2,
 		       unsigned long a3)
@@ -100,6 +101,14 @@ static void shutdown(unsigned int reason)
 		   (unsigned long)&sd, 0);
 }
 
+static long bad_shutdown_reason(void)
+{
+	struct sched_shutdown sd = { .reason = 99 };
+
+	return hypercall3(__HYPERVISOR_sched_op, SCHEDOP_shutdown,
+			  (unsigned long)&sd, 0);
+}
+
 static void triple_fault(void)
 {
 	static const struct { uint16_t limit; uint32_t base; }
@@ -141,6 +150,18 @@ void guest_main(uint32_t start_info)
 			 0xf0000000) == -XEN_EFAULT, "bad pointer");
 	check(hypercall3(__HYPERVISOR_xen_version, 99, 0, 0) == -XEN_ENOSYS,
 	      "unknown xen_version");
+	check(hypercall3(0xffffffff, 0, 0, 0) == -XEN_ENOSYS,
+	      "huge hypercall number");
+	check(hypercall3(__HYPERVISOR_console_io, 99, 0, 0) == -XEN_ENOSYS,
+	      "unknown console_io op");
+	check(hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, 1 << 20,
+			 (unsigned long)"x") == -XEN_EINVAL,
+	      "oversized console_io write");
+	check(hypercall3(__HYPERVISOR_sched_op, 99, 0, 0) == -XEN_ENOSYS,
+	      "unknown sched_op");
+	check(hypercall3(__HYPERVISOR_sched_op, SCHEDOP_shutdown, 0xf0000000,
+			 0) == -XEN_EFAULT, "shutdown: bad pointer");
+	check(bad_shutdown_reason() == -XEN_EINVAL, "shutdown: bad reason");
 	print_num("start info at ", start_info, "\n");
 	time_hypercalls();
 	if (TRIPLE_FAULT)
