@@ -5,6 +5,7 @@
 #include <lamina/types.h>
 
 struct vcpu;
+struct guest_paging;
 
 /*
  * The vendor interface: one back end (SVM now, VMX later) is chosen at
@@ -21,7 +22,12 @@ struct hvm_ops {
 	/* Enter at entry in 32-bit protected mode, paging off (PVH). */
 	void (*vcpu_set_pvh_entry)(struct vcpu *v, uint32_t entry,
 				   uint32_t ebx);
-	/* Run v on the calling CPU until its domain is dying. */
+	/*
+	 * Enter v on the calling CPU (the scheduler made it current here)
+	 * and handle its exits, for as long as sched_may_enter(v) allows:
+	 * that is checked with interrupts off before every entry. Called
+	 * and returns with interrupts on.
+	 */
 	void (*vcpu_run)(struct vcpu *v);
 	/* Print the guest's registers (domain crash). */
 	void (*vcpu_dump)(struct vcpu *v);
@@ -29,6 +35,18 @@ struct hvm_ops {
 	bool (*vcpu_is_64bit)(struct vcpu *v);
 	/* The guest's current privilege level. */
 	unsigned int (*vcpu_cpl)(struct vcpu *v);
+	/*
+	 * The guest's paging state (control registers, EFER, RFLAGS, CPL)
+	 * for guest_walk(); the memory callbacks are filled in by the
+	 * caller.
+	 */
+	void (*vcpu_paging)(struct vcpu *v, struct guest_paging *p);
+	/*
+	 * Raise exception vec in the guest at its next entry, with error
+	 * code ec if has_ec; for #PF, cr2 is the faulting address.
+	 */
+	void (*vcpu_inject_exception)(struct vcpu *v, unsigned int vec,
+				      bool has_ec, uint32_t ec, uint64_t cr2);
 };
 
 /* NULL when no back end is usable: then no guests can run. */
@@ -65,10 +83,13 @@ static inline const struct hvm_ops *svm_probe(void)
 }
 #endif
 
-/* The VMX back end is not written yet. */
+#ifdef CONFIG_VMX
+const struct hvm_ops *vmx_probe(void);
+#else
 static inline const struct hvm_ops *vmx_probe(void)
 {
 	return NULL;
 }
+#endif
 
 #endif /* ASM_X86_HVM_HVM_H */

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ASM_X86_DOMAIN_H
+#define ASM_X86_DOMAIN_H
+
+#include <lamina/types.h>
+
+/*
+ * x86 per-domain and per-vCPU state that is not the vendor back end's:
+ * what the guest sees through CPUID and MSRs, and its FPU.
+ */
+struct arch_domain {
+	uint64_t hypercall_msr_gpa;	/* last page written via the MSR */
+};
+
+struct xsave_area;
+
+struct arch_vcpu {
+	struct xsave_area *fpu;		/* guest FPU/SSE/AVX state */
+	uint64_t xcr0;			/* the guest's XCR0 */
+};
+
+#endif /* ASM_X86_DOMAIN_H */
