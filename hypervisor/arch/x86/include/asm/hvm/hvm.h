@@ -83,13 +83,10 @@ static inline const struct hvm_ops *svm_probe(void)
 }
 #endif
 
-#ifdef CONFIG_VMX
-const struct hvm_ops *vmx_probe(void);
-#else
+/* The VMX back end is not written yet. */
 static inline const struct hvm_ops *vmx_probe(void)
 {
 	return NULL;
 }
-#endif
 
 #endif /* ASM_X86_HVM_HVM_H */
