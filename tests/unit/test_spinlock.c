@@ -48,6 +48,22 @@ START_TEST(same_level_twice_panics)
 }
 END_TEST
 
+/* A trylock cannot deadlock: it may take a lower or equal level. */
+START_TEST(trylock_ignores_order)
+{
+	static DEFINE_SPINLOCK(high2, LOCK_LEVEL_TEST_HIGH);
+
+	spin_lock(&high);
+	ck_assert(spin_trylock(&low));
+	ck_assert(spin_trylock(&high2));
+	ck_assert_uint_eq(spin_locks_held(), 3);
+	spin_unlock(&high2);
+	spin_unlock(&low);
+	spin_unlock(&high);
+	ck_assert_uint_eq(spin_locks_held(), 0);
+}
+END_TEST
+
 START_TEST(unlock_not_held_panics)
 {
 	EXPECT_PANIC(spin_unlock(&low));
@@ -75,6 +91,7 @@ SUITE(spinlock)
 	tcase_add_test(tc, order_ok);
 	tcase_add_test(tc, order_violation_panics);
 	tcase_add_test(tc, same_level_twice_panics);
+	tcase_add_test(tc, trylock_ignores_order);
 	tcase_add_test(tc, unlock_not_held_panics);
 	tcase_add_test(tc, irqsave_restores);
 	suite_add_tcase(s, tc);
