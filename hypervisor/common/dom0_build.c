@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Building and running domain 0 from multiboot module 0 (Xen's
- * convention: module 0 is the initial domain's kernel), a PVH ELF.
- * No scheduler yet: dom0 runs on the boot CPU until it shuts down or
- * crashes, and is then destroyed.
+ * convention: module 0 is the initial domain's kernel), a PVH ELF,
+ * with one vCPU.
  */
 #include <lamina/bootinfo.h>
 #include <lamina/domain.h>
@@ -14,6 +13,7 @@
 #include <lamina/page_alloc.h>
 #include <asm/hvm/hvm.h>
 #include <asm/p2m.h>
+#include <xen/sched.h>
 
 /* dom0's RAM, from guest-physical 0 (a dom0_mem= option comes later). */
 #define DOM0_MEM	MiB(16)
@@ -38,19 +38,20 @@ static int dom0_load(struct domain *d, const struct elf_plan *plan)
 		       "MiB\n", plan->paddr_end, DOM0_MEM >> 20);
 		return -E2BIG;
 	}
-	rc = domain_populate(d, PFN_DOWN(DOM0_MEM));
+	rc = domain_populate(d, 0, PFN_DOWN(DOM0_MEM));
 	if (!rc)
 		rc = elf_load_into(plan, dom0_write, dom0_zero, d);
 	if (rc)
 		return rc;
-	hvm_ops->vcpu_set_pvh_entry(d->vcpu0, plan->entry, 0);
+	hvm_ops->vcpu_set_pvh_entry(d->vcpu[0], plan->entry, 0);
 	return 0;
 }
 
-void dom0_run(const struct boot_module *mod)
+int dom0_build(const struct boot_module *mod)
 {
 	static struct elf_plan plan;
-	unsigned long before = page_alloc_free_pages();
+	struct domain_config cfg = { .domid = 0, .is_hardware = true,
+				     .max_vcpus = 1 };
 	struct domain *d;
 	int rc;
 
@@ -59,22 +60,21 @@ void dom0_run(const struct boot_module *mod)
 	if (rc) {
 		printk("(lamina) dom0: module 0 is not a PVH kernel (%d)\n",
 		       rc);
-		return;
+		return rc;
 	}
-	d = domain_create(0, true);
+	d = domain_create(&cfg, &rc);
 	if (!d) {
-		printk("(lamina) dom0: cannot create the domain\n");
-		return;
+		printk("(lamina) dom0: cannot create the domain (%d)\n", rc);
+		return rc;
 	}
 	rc = dom0_load(d, &plan);
 	if (rc) {
 		printk("(lamina) dom0: cannot load the kernel (%d)\n", rc);
-	} else {
-		printk("(lamina) dom0: %lu MiB, entry %#lx\n", DOM0_MEM >> 20,
-		       plan.entry);
-		domain_run(d);
+		domain_shutdown(d, SHUTDOWN_crash);
+		return rc;
 	}
-	domain_destroy(d);
-	printk("(lamina) free pages: %lu before dom0, %lu after\n", before,
-	       page_alloc_free_pages());
+	printk("(lamina) dom0: %lu MiB, entry %#lx\n", DOM0_MEM >> 20,
+	       plan.entry);
+	domain_start(d);
+	return 0;
 }

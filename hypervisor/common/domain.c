@@ -1,70 +1,173 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Domains: creation with one vCPU and a p2m, guest RAM, shutdown, crash
- * and destruction. Everything a domain owns is freed by domain_destroy(),
- * so the free page count returns to what it was before domain_create().
+ * Domains: creation with their vCPUs and p2m, guest RAM, the domain list
+ * and references, pause counts, shutdown and crash, and destruction.
+ *
+ * A domain that shuts down or crashes is destroyed at once: there is no
+ * toolstack yet to keep it for inspection. Destruction waits until none
+ * of its vCPUs is on a CPU (the reaper below), then drops the list's
+ * reference; the last reference frees everything the domain owned, so
+ * the free page count returns to its value before domain_create().
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
 #include <lamina/lib.h>
 #include <lamina/page_alloc.h>
+#include <lamina/sched.h>
+#include <lamina/smp.h>
+#include <lamina/time.h>
+#include <lamina/timer.h>
 #include <lamina/xmalloc.h>
+#include <asm/fpu.h>
 #include <asm/hvm/hvm.h>
 #include <asm/p2m.h>
+#include <asm/processor.h>
+#include <asm/setup.h>
 #include <xen/sched.h>
 
-struct domain *domain_create(domid_t domid, bool is_hardware)
+static DEFINE_SPINLOCK(domlist_lock, LOCK_LEVEL_DOMLIST);
+static struct domain *domain_list;	/* by domid */
+static unsigned int nr_domains;
+
+static void vcpu_free(struct vcpu *v)
+{
+	sched_destroy_vcpu(v);
+	if (v->hvm)
+		hvm_ops->vcpu_destroy(v);
+	vcpu_fpu_destroy(v);
+	xfree(v);
+}
+
+static struct vcpu *vcpu_alloc(struct domain *d, unsigned int id)
+{
+	struct vcpu *v = xzalloc(struct vcpu);
+
+	if (!v)
+		return NULL;
+	v->domain = d;
+	v->vcpu_id = id;
+	v->pause_flags = VPF_down;
+	cpumask_fill(&v->affinity);
+	if (vcpu_fpu_init(v) ||
+	    sched_init_vcpu(v, (d->domain_id + id) % nr_cpus_online) ||
+	    hvm_ops->vcpu_init(v)) {
+		vcpu_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static int config_check(const struct domain_config *cfg)
+{
+	if (cfg->domid >= DOMID_FIRST_RESERVED || !cfg->max_vcpus ||
+	    cfg->max_vcpus > DOMAIN_MAX_VCPUS ||
+	    cfg->weight > SCHED_MAX_WEIGHT ||
+	    cfg->cap > 100 * cfg->max_vcpus)
+		return -EINVAL;
+	return 0;
+}
+
+/* Insert d by domid: -EEXIST if the domid is taken. */
+static int domlist_insert(struct domain *d)
+{
+	struct domain **pp;
+	int rc = 0;
+
+	spin_lock(&domlist_lock);
+	for (pp = &domain_list; *pp && (*pp)->domain_id < d->domain_id;
+	     pp = &(*pp)->next_in_list)
+		;
+	if (*pp && (*pp)->domain_id == d->domain_id) {
+		rc = -EEXIST;
+	} else {
+		d->next_in_list = *pp;
+		*pp = d;
+		nr_domains++;
+	}
+	spin_unlock(&domlist_lock);
+	return rc;
+}
+
+static void domain_free(struct domain *d);
+
+struct domain *domain_create(const struct domain_config *cfg, int *err)
 {
 	struct domain *d;
-	struct vcpu *v;
+	unsigned int i;
+	int rc = -ENOSYS;
 
 	if (!hvm_ops)
-		return NULL;
+		goto fail;
+	rc = config_check(cfg);
+	if (rc)
+		goto fail;
+	rc = -ENOMEM;
 	d = xzalloc(struct domain);
 	if (!d)
-		return NULL;
-	d->domain_id = domid;
-	d->is_hardware = is_hardware;
+		goto fail;
+	d->domain_id = cfg->domid;
+	d->is_hardware = cfg->is_hardware;
+	d->refcnt = 1;
+	d->pause_count = 1;		/* until domain_start() */
+	d->max_vcpus = cfg->max_vcpus;
+	d->weight = cfg->weight ? cfg->weight : SCHED_DEFAULT_WEIGHT;
+	d->cap = cfg->cap;
 	d->page_list = PG_LINK_NONE;
-	if (p2m_init(d))
-		goto out_domain;
-	v = xzalloc(struct vcpu);
-	if (!v)
-		goto out_p2m;
-	v->domain = d;
-	d->vcpu0 = v;
-	if (hvm_ops->vcpu_init(v))
-		goto out_vcpu;
+	spin_lock_init(&d->page_lock, LOCK_LEVEL_DOMAIN, "domain_pages");
+	d->vcpu = xzalloc_array(struct vcpu *, d->max_vcpus);
+	if (!d->vcpu || p2m_init(d)) {
+		domain_free(d);
+		goto fail;
+	}
+	for (i = 0; i < d->max_vcpus; i++) {
+		d->vcpu[i] = vcpu_alloc(d, i);
+		if (!d->vcpu[i]) {
+			domain_free(d);
+			goto fail;
+		}
+	}
+	rc = domlist_insert(d);
+	if (rc) {
+		domain_free(d);
+		goto fail;
+	}
 	return d;
 
-out_vcpu:
-	xfree(v);
-out_p2m:
-	p2m_teardown(d);
-out_domain:
-	xfree(d);
+fail:
+	if (err)
+		*err = rc;
 	return NULL;
 }
 
-int domain_populate(struct domain *d, unsigned long nr_pages)
+int domain_populate(struct domain *d, unsigned long gfn,
+		    unsigned long nr_pages)
 {
-	unsigned long gfn;
-	int rc;
+	unsigned long end = gfn + nr_pages;
+	int rc = 0;
 
-	for (gfn = 0; gfn < nr_pages; gfn++) {
+	if (end < gfn)
+		return -EINVAL;
+	for (; gfn < end && !rc; gfn++) {
 		struct page_info *pg = alloc_pages(0, MEMF_zero);
 
 		if (!pg)
 			return -ENOMEM;
 		pg->owner = d;
+		spin_lock(&d->page_lock);
 		pg->next = d->page_list;
 		d->page_list = page_to_mfn(pg);
 		d->tot_pages++;
+		spin_unlock(&d->page_lock);
 		rc = p2m_set_entry(d, gfn, page_to_mfn(pg));
-		if (rc)
-			return rc;
 	}
-	return 0;
+	return rc;
+}
+
+void domain_start(struct domain *d)
+{
+	__atomic_and_fetch(&d->vcpu[0]->pause_flags, ~VPF_down,
+			   __ATOMIC_SEQ_CST);
+	domain_unpause(d);
 }
 
 static void free_domain_pages(struct domain *d)
@@ -80,16 +183,183 @@ static void free_domain_pages(struct domain *d)
 	BUG_ON(d->tot_pages);
 }
 
-void domain_destroy(struct domain *d)
+static void domain_free(struct domain *d)
 {
-	if (d->vcpu0) {
-		hvm_ops->vcpu_destroy(d->vcpu0);
-		xfree(d->vcpu0);
-	}
-	p2m_teardown(d);
+	unsigned int i;
+
+	for (i = 0; d->vcpu && i < d->max_vcpus; i++)
+		if (d->vcpu[i])
+			vcpu_free(d->vcpu[i]);
+	xfree(d->vcpu);
+	if (d->p2m.root)
+		p2m_teardown(d);
 	free_domain_pages(d);
-	printk("(lamina) domain %u destroyed\n", d->domain_id);
 	xfree(d);
+}
+
+struct domain *domain_get_by_id(domid_t domid)
+{
+	struct domain *d;
+
+	spin_lock(&domlist_lock);
+	for (d = domain_list; d && d->domain_id != domid; d = d->next_in_list)
+		;
+	if (d)
+		domain_get(d);
+	spin_unlock(&domlist_lock);
+	return d;
+}
+
+void domain_get(struct domain *d)
+{
+	__atomic_add_fetch(&d->refcnt, 1, __ATOMIC_SEQ_CST);
+}
+
+void domain_put(struct domain *d)
+{
+	if (__atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_SEQ_CST))
+		return;
+	BUG_ON(!d->is_dying);
+	domain_free(d);
+}
+
+unsigned int domain_count(void)
+{
+	return __atomic_load_n(&nr_domains, __ATOMIC_SEQ_CST);
+}
+
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)
+{
+	struct domain *d;
+
+	spin_lock(&domlist_lock);
+	for (d = domain_list; d; d = d->next_in_list)
+		fn(d, arg);
+	spin_unlock(&domlist_lock);
+}
+
+void domain_pause(struct domain *d)
+{
+	unsigned int i;
+
+	__atomic_add_fetch(&d->pause_count, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < d->max_vcpus; i++)
+		vcpu_sleep_sync(d->vcpu[i]);
+}
+
+void domain_unpause(struct domain *d)
+{
+	unsigned int i;
+
+	if (__atomic_sub_fetch(&d->pause_count, 1, __ATOMIC_SEQ_CST))
+		return;
+	for (i = 0; i < d->max_vcpus; i++)
+		vcpu_wake(d->vcpu[i]);
+}
+
+/*
+ * The reaper: destroys shut-down domains once none of their vCPUs is on
+ * a CPU. It runs from a timer on the boot CPU, never inside an exit
+ * handler of the domain it destroys.
+ */
+static struct timer reaper_timer;
+static unsigned long free_pages_before;
+static void reaper(void *unused);
+
+void domains_init(void)
+{
+	free_pages_before = page_alloc_free_pages();
+	timer_init(&reaper_timer, reaper, NULL, 0);
+}
+
+static bool vcpus_off_cpu(const struct domain *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->max_vcpus; i++)
+		if (__atomic_load_n(&d->vcpu[i]->is_running, __ATOMIC_SEQ_CST))
+			return false;
+	return true;
+}
+
+static void print_runtimes(const struct domain *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->max_vcpus; i++)
+		printk("(lamina) d%uv%u ran %lu ms\n", d->domain_id, i,
+		       vcpu_runtime(d->vcpu[i]) / 1000000);
+}
+
+static void machine_follows(unsigned int reason)
+{
+	if (reason == SHUTDOWN_reboot)
+		machine_restart();
+	machine_power_off();
+}
+
+/* Take one dead domain off the list; NULL if none can go yet. */
+static struct domain *reap_one(bool *pending)
+{
+	struct domain **pp, *d;
+
+	spin_lock(&domlist_lock);
+	for (pp = &domain_list; (d = *pp); pp = &d->next_in_list) {
+		if (!d->is_shut_down)
+			continue;
+		if (!vcpus_off_cpu(d)) {
+			*pending = true;
+			continue;
+		}
+		*pp = d->next_in_list;
+		nr_domains--;
+		d->is_dying = true;
+		break;
+	}
+	spin_unlock(&domlist_lock);
+	return d;
+}
+
+static void report_free_pages(void)
+{
+	printk("(lamina) free pages: %lu before domains, %lu after\n",
+	       free_pages_before, page_alloc_free_pages());
+}
+
+static void reaper(void *unused)
+{
+	bool pending = false;
+	struct domain *d;
+
+	while ((d = reap_one(&pending))) {
+		bool hw = d->is_hardware;
+		unsigned int reason = d->shutdown_reason, id = d->domain_id;
+
+		print_runtimes(d);
+		domain_put(d);
+		printk("(lamina) domain %u destroyed\n", id);
+		if (hw) {
+			if (!domain_count())
+				report_free_pages();
+			printk("(lamina) hardware domain gone: the machine "
+			       "follows\n");
+			machine_follows(reason);
+		}
+	}
+	if (pending) {
+		set_timer(&reaper_timer, NOW() + MILLISECS(1));
+		return;
+	}
+	if (!domain_count()) {
+		printk("(lamina) no domains left\n");
+		report_free_pages();
+		machine_power_off();
+	}
+}
+
+static void reaper_kick(void)
+{
+	set_timer(&reaper_timer, NOW());
 }
 
 static const char *const shutdown_names[] = {
@@ -100,30 +370,67 @@ static const char *const shutdown_names[] = {
 	[SHUTDOWN_watchdog] = "watchdog",
 };
 
+/* Once per domain: the first shutdown or crash wins. */
+static bool shutdown_once(struct domain *d, unsigned int reason)
+{
+	unsigned int i;
+
+	if (__atomic_exchange_n(&d->is_shut_down, true, __ATOMIC_SEQ_CST))
+		return false;
+	d->shutdown_reason = reason;
+	for (i = 0; i < d->max_vcpus; i++)
+		vcpu_sleep_nosync(d->vcpu[i]);
+	reaper_kick();
+	return true;
+}
+
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
 	const char *name = reason < ARRAY_SIZE(shutdown_names) ?
 			   shutdown_names[reason] : NULL;
 
-	printk("(lamina) domain %u shut down (%s)\n", d->domain_id,
-	       name ? name : "unknown reason");
-	d->shutdown_reason = reason;
-	d->is_dying = true;
+	if (shutdown_once(d, reason))
+		printk("(lamina) domain %u shut down (%s)\n", d->domain_id,
+		       name ? name : "unknown reason");
+}
+
+void vcpu_crash(struct vcpu *v, const char *why)
+{
+	struct domain *d = v->domain;
+
+	if (d->is_shut_down)
+		return;
+	printk("(lamina) domain %u crashed: %s\n", d->domain_id, why);
+	if (v == current_vcpu())
+		hvm_ops->vcpu_dump(v);
+	d->is_crashed = true;
+	shutdown_once(d, SHUTDOWN_crash);
 }
 
 void domain_crash(struct domain *d, const char *why)
 {
-	if (d->is_dying)
-		return;
-	printk("(lamina) domain %u crashed: %s\n", d->domain_id, why);
-	hvm_ops->vcpu_dump(d->vcpu0);
-	d->shutdown_reason = SHUTDOWN_crash;
-	d->is_dying = true;
+	struct vcpu *v = current_vcpu();
+
+	vcpu_crash(v && v->domain == d ? v : d->vcpu[0], why);
 }
 
-void domain_run(struct domain *d)
+void domain_tlb_flush(struct domain *d)
 {
-	hvm_ops->vcpu_run(d->vcpu0);
+	unsigned int i, self = smp_processor_id();
+	uint32_t gen = __atomic_add_fetch(&d->tlb_gen, 1, __ATOMIC_SEQ_CST);
+
+	for (i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+		unsigned int cpu = v->processor;
+
+		if (cpu == self || !__atomic_load_n(&v->in_guest,
+						    __ATOMIC_SEQ_CST))
+			continue;
+		arch_kick_cpu(cpu);
+		while (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) &&
+		       __atomic_load_n(&v->tlb_gen, __ATOMIC_SEQ_CST) != gen)
+			cpu_relax();
+	}
 }
 
 void guest_line_put(struct domain *d, struct guest_line *l, char c)

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sched_op: yield and shutdown. There is no scheduler yet (one domain
- * runs on the boot CPU), so yield returns at once.
+ * sched_op: yield, block and shutdown.
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
 #include <lamina/hypercall.h>
+#include <lamina/sched.h>
 #include <asm/p2m.h>
 #include <xen/sched.h>
 
@@ -34,6 +34,11 @@ long do_sched_op(struct vcpu *v, const unsigned long *args)
 
 	switch (args[0]) {
 	case SCHEDOP_yield:
+		vcpu_yield(v);
+		return 0;
+	case SCHEDOP_block:
+		/* Sleeps until an event is pending, whatever RFLAGS.IF. */
+		vcpu_block(v);
 		return 0;
 	case SCHEDOP_shutdown:
 		if (copy_from_guest_phys(v->domain, &sd, args[1], sizeof(sd)))

@@ -7,9 +7,6 @@
 static unsigned long pending[CONFIG_NR_CPUS];
 static softirq_handler_t handlers[NR_SOFTIRQS];
 
-/* Wakes a halted CPU; arch code (an IPI). */
-void arch_kick_cpu(unsigned int cpu);
-
 void open_softirq(enum softirq nr, softirq_handler_t handler)
 {
 	BUG_ON(nr >= NR_SOFTIRQS);

@@ -45,9 +45,11 @@ class Case:
 ONLINE = r"\(lamina\) {n} CPUs online, \d+ MiB free"
 POWEROFF = [r"\(lamina\) no dom0 module", r"\(lamina\) powering off"]
 # dom0 is gone: every page it took is back, and the machine powers off.
-DOM0_GONE = [r"\(lamina\) domain 0 destroyed",
-             r"\(lamina\) free pages: (\d+) before dom0, \1 after",
-             r"\(lamina\) no domains left", r"\(lamina\) powering off"]
+DOM0_GONE = [r"\(lamina\) d0v0 ran \d+ ms",
+             r"\(lamina\) domain 0 destroyed",
+             r"\(lamina\) free pages: (\d+) before domains, \1 after",
+             r"\(lamina\) hardware domain gone: the machine follows",
+             r"\(lamina\) powering off"]
 
 
 def cases():

@@ -8,6 +8,7 @@
 #include <lamina/smp.h>
 #include <asm/layout.h>
 #include <asm/percpu.h>
+#include <asm/fpu.h>
 #include <asm/processor.h>
 
 struct percpu *percpu_areas[CONFIG_NR_CPUS];
@@ -87,6 +88,7 @@ static void cpu_fpu_init(void)
 		  X86_CR0_NE);
 	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 	__asm__ __volatile__("fninit");
+	fpu_init_cpu();
 }
 
 void cpu_tables_init(struct percpu *pc)

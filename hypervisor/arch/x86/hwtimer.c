@@ -50,18 +50,3 @@ void hwtimer_init_cpu(void)
 {
 	lapic_timer_oneshot(0);
 }
-
-void __noreturn idle_loop(void)
-{
-	unsigned int cpu = smp_processor_id();
-
-	for (;;) {
-		local_irq_disable();
-		if (softirq_pending(cpu)) {
-			local_irq_enable();
-			do_softirq();
-			continue;
-		}
-		safe_halt();	/* sti; hlt: no wake-up lost in between */
-	}
-}

@@ -16,6 +16,7 @@
 #include <lamina/mm.h>
 #include <lamina/page_alloc.h>
 #include <lamina/param.h>
+#include <lamina/sched.h>
 #include <lamina/serial.h>
 #include <lamina/smp.h>
 #include <lamina/time.h>
@@ -241,6 +242,7 @@ void __noreturn __start_lamina(uint32_t magic, uint32_t info)
 	platform_init();
 
 	hvm_init();
+	sched_init();
 
 	local_irq_enable();
 	smp_boot_cpus();
@@ -259,7 +261,10 @@ void __noreturn __start_lamina(uint32_t magic, uint32_t info)
 		       "it\n");
 		machine_power_off();
 	}
-	dom0_run(&boot_info.modules[0]);
-	printk("(lamina) no domains left\n");
-	machine_power_off();
+	domains_init();
+	if (dom0_build(&boot_info.modules[0])) {
+		printk("(lamina) no domains left\n");
+		machine_power_off();
+	}
+	sched_idle_loop();
 }

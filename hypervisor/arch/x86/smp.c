@@ -7,6 +7,7 @@
 #include <lamina/lib.h>
 #include <lamina/mm.h>
 #include <lamina/page_alloc.h>
+#include <lamina/sched.h>
 #include <lamina/smp.h>
 #include <asm/irq.h>
 #include <asm/apic.h>
@@ -60,8 +61,9 @@ static void __noreturn ap_start(struct percpu *pc)
 	while (!identity_gone)
 		cpu_relax();
 	flush_tlb_all_local();
+	sched_init_cpu(pc->cpu_id);
 	local_irq_enable();
-	idle_loop();
+	sched_idle_loop();
 }
 
 static struct percpu *alloc_cpu(unsigned int cpu, uint32_t apic_id)

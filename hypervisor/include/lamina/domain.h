@@ -2,22 +2,44 @@
 #ifndef LAMINA_DOMAIN_H
 #define LAMINA_DOMAIN_H
 
+#include <lamina/cpumask.h>
+#include <lamina/spinlock.h>
 #include <lamina/types.h>
 #include <xen/xen.h>
+#include <asm/domain.h>
 #include <asm/hvm/guest_regs.h>
 #include <asm/p2m.h>
 
 struct domain;
 
+/* Why a vCPU cannot run (vcpu.pause_flags, changed atomically). */
+#define VPF_blocked	(1UL << 0)	/* SCHEDOP_block or HLT: until an event */
+#define VPF_down	(1UL << 1)	/* not started, or taken down */
+
 /*
- * A virtual CPU. For now every domain has one, run by the CPU that
- * built the domain; no field is shared with another CPU, so no lock.
+ * A virtual CPU. The scheduler owns the fields marked (s): they change
+ * under the run queue lock of v->processor. regs and the vendor state
+ * belong to the CPU running the vCPU.
  */
 struct vcpu {
 	struct domain *domain;
 	unsigned int vcpu_id;
 	struct guest_regs regs;		/* valid while handling an exit */
-	void *hvm;			/* vendor state (struct svm_vcpu) */
+	void *hvm;			/* vendor state (struct svm_vcpu...) */
+	struct arch_vcpu arch;		/* x86 state outside the vendor's */
+
+	unsigned int processor;		/* (s) CPU it runs or waits on */
+	cpumask_t affinity;		/* (s) CPUs it may run on */
+	unsigned long pause_flags;	/* VPF_*, atomic */
+	unsigned int pause_count;	/* vcpu_pause() nesting, atomic */
+	bool is_running;		/* (s) loaded on v->processor */
+	bool in_guest;			/* entered, not exited yet, atomic */
+	bool event_pending;		/* an event wakes block/HLT, atomic */
+	int runstate;			/* (s) RUNSTATE_* of xen/vcpu.h */
+	s_time_t runstate_entry;	/* (s) NOW() at the last change */
+	uint64_t runstate_time[4];	/* (s) ns spent in each RUNSTATE_* */
+	void *sched_priv;		/* the scheduler's per-vCPU data */
+	uint32_t tlb_gen;		/* domain tlb_gen at its last entry */
 };
 
 /* Guest console output, collected up to a newline (or a full line). */
@@ -27,44 +49,96 @@ struct guest_line {
 	char buf[GUEST_LINE_MAX];
 };
 
+#define DOMAIN_MAX_VCPUS	64
+#define SCHED_DEFAULT_WEIGHT	256
+#define SCHED_MAX_WEIGHT	65535
+
+/* What a domain is made from (boot configuration, later the toolstack). */
+struct domain_config {
+	domid_t domid;
+	bool is_hardware;		/* dom0: privileged, owns the machine */
+	unsigned int max_vcpus;		/* 1..DOMAIN_MAX_VCPUS */
+	unsigned int weight;		/* 1..SCHED_MAX_WEIGHT; 0: 256 */
+	unsigned int cap;		/* % of one CPU; 0: no cap */
+};
+
 /*
- * A domain. Created, run and destroyed by one CPU for now (no
- * scheduler, no domain list yet), so no lock.
+ * A domain. Lifecycle: created paused -> running (domain_start) ->
+ * shut down (guest request) or crashed -> dying -> destroyed once the
+ * last reference is gone, after every vCPU has left its CPU.
  */
 struct domain {
 	domid_t domain_id;
-	bool is_hardware;		/* dom0: unprefixed console_io */
-	bool is_dying;			/* shut down or crashed: stop running */
-	unsigned int shutdown_reason;	/* SHUTDOWN_* once dying */
-	struct vcpu *vcpu0;
+	bool is_hardware;
+	unsigned int refcnt;		/* atomic; the domain list holds one */
+	bool is_shut_down;		/* shut down or crashed: never runs */
+	bool is_crashed;
+	unsigned int shutdown_reason;	/* SHUTDOWN_* once shut down */
+	bool is_dying;			/* being destroyed */
+	unsigned int pause_count;	/* domain_pause() nesting, atomic */
+
+	unsigned int max_vcpus;
+	struct vcpu **vcpu;		/* [max_vcpus] */
+	unsigned int weight, cap;	/* scheduler parameters */
+	void *sched_priv;
+
+	spinlock_t page_lock;		/* page_list, tot_pages */
+	uint32_t page_list;		/* RAM frames through page_info.next */
+	unsigned long tot_pages, max_pages;
 	struct p2m p2m;
-	/* Guest RAM: frames chained through page_info.next (mfns). */
-	uint32_t page_list;
-	unsigned long tot_pages;
+	uint32_t tlb_gen;		/* bumped by domain_tlb_flush() */
+
+	struct arch_domain arch;	/* x86: CPUID/MSR policy... */
 	struct guest_line line_e9;	/* port 0xE9 output */
 	struct guest_line line_con;	/* console_io from domUs */
+	struct domain *next_in_list;	/* domain list, by domid */
 };
 
-/* A domain with one vCPU, its p2m and no memory; NULL on failure. */
-struct domain *domain_create(domid_t domid, bool is_hardware);
-/* Give it nr_pages of zeroed RAM at guest-physical 0; 0 or -ENOMEM. */
-int domain_populate(struct domain *d, unsigned long nr_pages);
-/* Free everything: RAM, p2m, vCPU, the domain itself. */
-void domain_destroy(struct domain *d);
+/* A paused domain with its vCPUs (all down) and p2m, no memory. */
+struct domain *domain_create(const struct domain_config *cfg, int *err);
+/* Give it nr_pages of zeroed RAM from gfn; 0 or -ENOMEM (or p2m's). */
+int domain_populate(struct domain *d, unsigned long gfn,
+		    unsigned long nr_pages);
+/* Bring vCPU 0 up and drop the creation pause: it starts running. */
+void domain_start(struct domain *d);
+
+/* References keep the structure (not the domain's life) alive. */
+struct domain *domain_get_by_id(domid_t domid);	/* NULL or a reference */
+void domain_get(struct domain *d);
+void domain_put(struct domain *d);
 
 /* Stop the domain for a SHUTDOWN_* reason (from the guest). */
 void domain_shutdown(struct domain *d, unsigned int reason);
 /* Guest misbehaviour: dump the vCPU, then stop the domain. */
 void domain_crash(struct domain *d, const char *why);
+/* The vCPU that misbehaved is v; its registers go in the dump. */
+void vcpu_crash(struct vcpu *v, const char *why);
 
-/* Run vCPU 0 on the calling CPU until the domain is dying. */
-void domain_run(struct domain *d);
+/* Pause counts: a paused domain's vCPUs are off their CPUs on return. */
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+
+/*
+ * Every guest TLB entry of d derived from its p2m is stale: each vCPU
+ * flushes before it next enters, and CPUs running one are made to exit
+ * first. Returns once no CPU can use an old translation.
+ */
+void domain_tlb_flush(struct domain *d);
+
+/* Number of domains that exist (not yet destroyed). */
+unsigned int domain_count(void);
+/* Call fn on every domain, under the domain list lock (fn must not
+ * sleep or take a lock at or below LOCK_LEVEL_DOMLIST). */
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
+/* Boot: remember the free page count, reported when the last domain is
+ * gone (and every page it took must be back). */
+void domains_init(void);
 
 /* Append guest output to a line buffer, printing "(dN) line" lines. */
 void guest_line_put(struct domain *d, struct guest_line *l, char c);
 
 struct boot_module;
-/* Build dom0 from a PVH kernel module and run it until it is gone. */
-void dom0_run(const struct boot_module *mod);
+/* Build dom0 from a PVH kernel module and start it; 0 or an errno. */
+int dom0_build(const struct boot_module *mod);
 
 #endif /* LAMINA_DOMAIN_H */

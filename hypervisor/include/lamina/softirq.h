@@ -11,6 +11,7 @@
  */
 enum softirq {
 	TIMER_SOFTIRQ,
+	SCHEDULE_SOFTIRQ,	/* choose this CPU's next vCPU */
 	NR_SOFTIRQS
 };
 

@@ -55,18 +55,10 @@ static void exit_cpuid(struct vcpu *v, struct vmcb *vmcb)
 	r->rip += 2;
 }
 
-/*
- * HLT: no event sources exist yet, so wait for the next host interrupt
- * (timer, softirq kick) and resume the guest after the HLT.
- */
 static void exit_hlt(struct vcpu *v, struct vmcb *vmcb)
 {
 	v->regs.rip += 1;
-	local_irq_disable();
-	if (softirq_pending(smp_processor_id()))
-		local_irq_enable();
-	else
-		safe_halt();
+	hvm_halt(v);
 }
 
 static void exit_vmmcall(struct vcpu *v, struct vmcb *vmcb)

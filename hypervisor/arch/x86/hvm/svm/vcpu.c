@@ -7,6 +7,7 @@
 #include <lamina/errno.h>
 #include <lamina/lib.h>
 #include <lamina/page_alloc.h>
+#include <lamina/sched.h>
 #include <lamina/smp.h>
 #include <lamina/softirq.h>
 #include <lamina/xmalloc.h>
@@ -31,9 +32,6 @@ BUILD_BUG_ON(offsetof(struct vmcb, rax) != 0x5f8);
 BUILD_BUG_ON(offsetof(struct vmcb, cr2) != 0x640);
 BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 
-/* One domain runs at a time for now: every guest uses ASID 1. */
-#define SVM_GUEST_ASID	1
-
 static void vmcb_init_control(struct svm_vcpu *s, paddr_t ncr3)
 {
 	struct vmcb *vmcb = s->vmcb;
@@ -52,7 +50,6 @@ static void vmcb_init_control(struct svm_vcpu *s, paddr_t ncr3)
 	memset(s->msrpm, 0xff, PAGE_SIZE << SVM_MSRPM_ORDER);
 	vmcb->iopm_base_pa = virt_to_maddr(s->iopm);
 	vmcb->msrpm_base_pa = virt_to_maddr(s->msrpm);
-	vmcb->asid = SVM_GUEST_ASID;
 	vmcb->vintr = SVM_VINTR_MASKING;
 	vmcb->np_enable = SVM_NP_ENABLE;
 	vmcb->n_cr3 = ncr3;
@@ -162,23 +159,52 @@ static void vmcb_to_regs(struct vcpu *v, struct vmcb *vmcb)
 	v->regs.rflags = vmcb->rflags;
 }
 
+/*
+ * ASIDs, per CPU and by generation: a vCPU keeps its ASID while it stays
+ * on one CPU and the generation holds. It takes a fresh one when it
+ * moves, when its domain's p2m changed (tlb_gen), or when the CPU ran
+ * out of ASIDs, which starts a new generation with a full TLB flush.
+ * A fresh ASID has no TLB entries since that flush.
+ */
+static void svm_asid_assign(struct vcpu *v, struct svm_vcpu *s,
+			    unsigned int cpu)
+{
+	struct svm_cpu *sc = &svm_cpus[cpu];
+	uint32_t gen = __atomic_load_n(&v->domain->tlb_gen, __ATOMIC_SEQ_CST);
+
+	s->vmcb->tlb_control = 0;
+	if (s->asid_cpu == cpu && s->asid_gen == sc->asid_gen &&
+	    s->vmcb->asid && v->tlb_gen == gen)
+		return;
+	if (!sc->next_asid || sc->next_asid >= svm_nr_asids) {
+		sc->asid_gen++;
+		sc->next_asid = 1;
+		s->vmcb->tlb_control = SVM_TLB_FLUSH_ALL;
+	}
+	s->vmcb->asid = sc->next_asid++;
+	s->asid_gen = sc->asid_gen;
+	s->asid_cpu = cpu;
+	__atomic_store_n(&v->tlb_gen, gen, __ATOMIC_SEQ_CST);
+}
+
 void svm_vcpu_run(struct vcpu *v)
 {
 	struct svm_vcpu *s = v->hvm;
 	unsigned int cpu = smp_processor_id();
 	paddr_t host_vmcb = svm_cpus[cpu].host_vmcb_pa;
 
-	while (!v->domain->is_dying) {
+	for (;;) {
 		local_irq_disable();
-		if (softirq_pending(cpu)) {
+		if (!sched_may_enter(v)) {
 			local_irq_enable();
-			do_softirq();
-			continue;
+			return;
 		}
-		s->vmcb->tlb_control = s->launched ? 0 : SVM_TLB_FLUSH_ALL;
+		/* in_guest before reading tlb_gen: see domain_tlb_flush(). */
+		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
+		svm_asid_assign(v, s, cpu);
 		regs_to_vmcb(v, s->vmcb);
 		svm_vmrun(&v->regs, s->vmcb_pa, host_vmcb);
-		s->launched = true;
+		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 		vmcb_to_regs(v, s->vmcb);
 		local_irq_enable();
 		svm_handle_exit(v);

@@ -12,7 +12,6 @@ extern struct acpi_info acpi;
 /* Bring up every CPU in the MADT; returns when all are online or given up. */
 void smp_boot_cpus(void);
 /* The idle loop of every CPU: softirqs, then halt. */
-void __noreturn idle_loop(void);
 
 /* ACPI S5 / reset. Print "(lamina) powering off" / "(lamina) rebooting". */
 void __noreturn machine_power_off(void);

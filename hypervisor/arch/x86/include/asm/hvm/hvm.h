@@ -29,6 +29,11 @@ struct hvm_ops {
 	 * and returns with interrupts on.
 	 */
 	void (*vcpu_run)(struct vcpu *v);
+	/*
+	 * Optional: v leaves this CPU (the scheduler switches to another
+	 * vCPU or idles); it may next run on another CPU.
+	 */
+	void (*vcpu_ctxt_switch_from)(struct vcpu *v);
 	/* Print the guest's registers (domain crash). */
 	void (*vcpu_dump)(struct vcpu *v);
 	/* Is v executing 64-bit code (long mode, CS.L)? */
@@ -70,6 +75,12 @@ void hvm_portio(struct vcpu *v, uint16_t port, unsigned int size, bool in,
 /* RDMSR/WRMSR of an MSR the back end does not own: 0 or -EPERM (#GP). */
 int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+/*
+ * HLT (RIP already past it): with interrupts enabled the vCPU blocks
+ * until an event; with them disabled it goes down for good, and the
+ * domain powers off once all its vCPUs are down (Xen's rule).
+ */
+void hvm_halt(struct vcpu *v);
 /* A hypercall instruction: arguments from v->regs, result to its rax. */
 void hvm_hypercall(struct vcpu *v);
 

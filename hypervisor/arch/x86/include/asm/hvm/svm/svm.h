@@ -7,10 +7,12 @@
 
 struct vcpu;
 
-/* Per physical CPU; written by that CPU in svm_cpu_up() only. */
+/* Per physical CPU; written by that CPU only. */
 struct svm_cpu {
 	paddr_t hsave_pa;		/* MSR_VM_HSAVE_PA */
 	paddr_t host_vmcb_pa;		/* host FS/GS/TR...: VMLOAD on exit */
+	uint32_t next_asid;		/* next ASID to hand out, from 1 */
+	uint32_t asid_gen;		/* bumped when the ASIDs run out */
 };
 extern struct svm_cpu svm_cpus[];
 extern unsigned int svm_nr_asids;
@@ -20,7 +22,9 @@ struct svm_vcpu {
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
 	void *iopm, *msrpm;
-	bool launched;			/* first VMRUN done (TLB flushed) */
+	/* The ASID is valid on asid_cpu while its generation is current. */
+	uint32_t asid_gen;
+	unsigned int asid_cpu;
 };
 
 int svm_vcpu_init(struct vcpu *v);
