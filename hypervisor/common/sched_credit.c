@@ -594,7 +594,7 @@ static void give_credit(struct domain *d, void *arg)
 				  (int64_t)a->weights);
 }
 
-static void account(void *unused)
+static void account(void *unused __unused)
 {
 	struct acct a = { 0, ACCT_PERIOD * (int64_t)nr_cpus_online };
 

@@ -65,9 +65,11 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
+unsigned int harness_cpu;
+
 unsigned int smp_processor_id(void)
 {
-	return 0;
+	return harness_cpu;
 }
 
 void *harness_machine_memory(unsigned long long base, size_t size)
