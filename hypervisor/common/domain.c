@@ -115,7 +115,7 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 	d->page_list = PG_LINK_NONE;
 	spin_lock_init(&d->page_lock, LOCK_LEVEL_DOMAIN, "domain_pages");
 	d->vcpu = xzalloc_array(struct vcpu *, d->max_vcpus);
-	if (!d->vcpu || p2m_init(d)) {
+	if (!d->vcpu || p2m_init(d, hvm_ops->p2m_format)) {
 		domain_free(d);
 		goto fail;
 	}
@@ -158,7 +158,7 @@ int domain_populate(struct domain *d, unsigned long gfn,
 		d->page_list = page_to_mfn(pg);
 		d->tot_pages++;
 		spin_unlock(&d->page_lock);
-		rc = p2m_set_entry(d, gfn, page_to_mfn(pg));
+		rc = p2m_map(d, gfn, page_to_mfn(pg), 0, P2M_RAM);
 	}
 	return rc;
 }
@@ -431,6 +431,11 @@ void domain_tlb_flush(struct domain *d)
 		       __atomic_load_n(&v->tlb_gen, __ATOMIC_SEQ_CST) != gen)
 			cpu_relax();
 	}
+}
+
+void p2m_tlb_flush(struct domain *d)
+{
+	domain_tlb_flush(d);
 }
 
 void guest_line_put(struct domain *d, struct guest_line *l, char c)

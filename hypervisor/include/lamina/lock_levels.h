@@ -13,6 +13,7 @@ enum lock_level {
 	LOCK_LEVEL_TEST_HIGH	= 20,	/* unit tests only */
 	LOCK_LEVEL_DOMLIST	= 40,	/* the domain list */
 	LOCK_LEVEL_DOMAIN	= 60,	/* a domain's pages: allocates */
+	LOCK_LEVEL_P2M		= 70,	/* a domain's p2m: allocates, flushes */
 	LOCK_LEVEL_XMALLOC	= 100,	/* heap: may take the page allocator */
 	LOCK_LEVEL_PAGE_ALLOC	= 110,
 	LOCK_LEVEL_SCHED	= 150,	/* a CPU's run queue: sets timers */

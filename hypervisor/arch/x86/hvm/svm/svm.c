@@ -46,6 +46,7 @@ out_free:
 
 static const struct hvm_ops svm_ops = {
 	.name = "SVM",
+	.p2m_format = P2M_FORMAT_NPT,
 	.cpu_up = svm_cpu_up,
 	.vcpu_init = svm_vcpu_init,
 	.vcpu_destroy = svm_vcpu_destroy,

@@ -3,6 +3,7 @@
 #define ASM_X86_HVM_HVM_H
 
 #include <lamina/types.h>
+#include <asm/p2m.h>
 
 struct vcpu;
 struct guest_paging;
@@ -14,6 +15,8 @@ struct guest_paging;
  */
 struct hvm_ops {
 	const char *name;
+	/* The entry format of the p2m, which is the nested page table. */
+	enum p2m_format p2m_format;
 	/* Enable virtualization on the calling CPU (every CPU, once). */
 	int (*cpu_up)(void);
 	/* Per-vCPU state (control block, bitmaps); 0 or -ENOMEM. */
