@@ -139,6 +139,29 @@ fail:
 	return NULL;
 }
 
+/* A block of 2^order zeroed frames owned by d, on its page list. */
+static struct page_info *domain_alloc_block(struct domain *d,
+					    unsigned int order)
+{
+	struct page_info *pg = alloc_pages(order, MEMF_zero);
+	unsigned long i;
+
+	if (!pg)
+		return NULL;
+	for (i = 0; i < (1UL << order); i++)
+		pg[i].owner = d;
+	spin_lock(&d->page_lock);
+	pg->next = d->page_list;
+	d->page_list = page_to_mfn(pg);
+	d->tot_pages += 1UL << order;
+	spin_unlock(&d->page_lock);
+	return pg;
+}
+
+/*
+ * RAM in 2 MiB blocks where the range is aligned and the allocator has
+ * them (fewer p2m entries, larger TLB entries), else in 4 KiB frames.
+ */
 int domain_populate(struct domain *d, unsigned long gfn,
 		    unsigned long nr_pages)
 {
@@ -147,18 +170,19 @@ int domain_populate(struct domain *d, unsigned long gfn,
 
 	if (end < gfn)
 		return -EINVAL;
-	for (; gfn < end && !rc; gfn++) {
-		struct page_info *pg = alloc_pages(0, MEMF_zero);
+	while (gfn < end && !rc) {
+		unsigned int order = (gfn % 512 == 0 && end - gfn >= 512) ?
+				     P2M_ORDER_2M : P2M_ORDER_4K;
+		struct page_info *pg = domain_alloc_block(d, order);
 
+		if (!pg && order) {
+			order = P2M_ORDER_4K;
+			pg = domain_alloc_block(d, order);
+		}
 		if (!pg)
 			return -ENOMEM;
-		pg->owner = d;
-		spin_lock(&d->page_lock);
-		pg->next = d->page_list;
-		d->page_list = page_to_mfn(pg);
-		d->tot_pages++;
-		spin_unlock(&d->page_lock);
-		rc = p2m_map(d, gfn, page_to_mfn(pg), 0, P2M_RAM);
+		rc = p2m_map(d, gfn, page_to_mfn(pg), order, P2M_RAM);
+		gfn += 1UL << order;
 	}
 	return rc;
 }
@@ -174,11 +198,14 @@ static void free_domain_pages(struct domain *d)
 {
 	while (d->page_list != PG_LINK_NONE) {
 		struct page_info *pg = mfn_to_page(d->page_list);
+		unsigned int order = pg->order;
+		unsigned long i;
 
 		d->page_list = pg->next;
-		pg->owner = NULL;
-		free_pages(pg, 0);
-		d->tot_pages--;
+		for (i = 0; i < (1UL << order); i++)
+			pg[i].owner = NULL;
+		free_pages(pg, order);
+		d->tot_pages -= 1UL << order;
 	}
 	BUG_ON(d->tot_pages);
 }
