@@ -58,38 +58,62 @@ hypervisor: config
 xenstore:
 	$(MAKE) -C xenstore O=$(O)/xenstore
 
-# The reference guest (pv-guest-patches/hello): a 32-bit PVH kernel, made
-# an ELF64 like a Linux vmlinux; hello-triple.elf triple-faults on purpose.
-GUEST_SRC := pv-guest-patches/hello
-GUEST_FILES := $(GUEST_SRC)/head.S $(GUEST_SRC)/hello.c
-GUEST_CFLAGS := -m32 -march=i686 -ffreestanding -nostdinc \
+# The reference guest library and its programs (pv-guest-patches/): small
+# 64-bit PVH kernels, one ELF per program, build/guests/PROGRAM.elf.
+GUEST_DIR := pv-guest-patches
+GUEST_OBJ := $(O)/guests/obj
+GUEST_PROGRAMS := hello triple fault burn nullcall unhandled intercepts vaddr
+GUEST_LIB := head entry compat start traps hypercall console cmdline test \
+	format paging string
+GUEST_LIB_OBJS := $(GUEST_LIB:%=$(GUEST_OBJ)/lib/%.o)
+GUEST_CFLAGS := -m64 -march=x86-64 -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) -I$(O)/include \
-	-O2 -Wall -Wextra -Werror -fno-pic -fno-pie -fno-stack-protector \
-	-fcf-protection=none -mgeneral-regs-only \
-	-fno-asynchronous-unwind-tables -nostdlib -static -no-pie \
-	-Wl,-T,$(GUEST_SRC)/hello.lds -Wl,--build-id=none \
-	-Wl,--no-warn-rwx-segments
-guests: $(O)/guests/hello.elf $(O)/guests/hello-triple.elf
+	-I$(GUEST_DIR)/lib -O2 -Wall -Wextra -Wno-unused-parameter -Werror \
+	-fno-pic -fno-pie -fno-stack-protector -fcf-protection=none -mno-red-zone \
+	-mgeneral-regs-only -fno-asynchronous-unwind-tables \
+	-fno-tree-loop-distribute-patterns -MMD -MP
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(GUEST_DIR)/lib/guest.lds \
+	-Wl,--build-id=none -Wl,--no-warn-rwx-segments
+guests: $(GUEST_PROGRAMS:%=$(O)/guests/%.elf)
 
-$(O)/guests/hello.elf: $(GUEST_FILES) $(GUEST_SRC)/hello.lds $(O)/include/.links
-	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -o $@.32 $(GUEST_FILES)
-	objcopy -O elf64-x86-64 $@.32 $@
+# Quiet like the hypervisor's build: "CC file"; V=1 prints whole commands.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+endif
 
-$(O)/guests/hello-triple.elf: $(GUEST_FILES) $(GUEST_SRC)/hello.lds $(O)/include/.links
+$(GUEST_OBJ)/lib/%.o: $(GUEST_DIR)/lib/%.c $(O)/include/.links Makefile
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -DTRIPLE_FAULT=1 -o $@.32 $(GUEST_FILES)
-	objcopy -O elf64-x86-64 $@.32 $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+$(GUEST_OBJ)/lib/%.o: $(GUEST_DIR)/lib/%.S $(O)/include/.links Makefile
+	@mkdir -p $(@D)
+	$(call say,AS,$<)
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+$(GUEST_OBJ)/%.o: $(GUEST_DIR)/programs/%.c $(O)/include/.links Makefile
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+$(O)/guests/%.elf: $(GUEST_OBJ)/%.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.lds
+	$(call say,LD,$@)
+	$(Q)$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
+.PRECIOUS: $(GUEST_OBJ)/%.o $(GUEST_OBJ)/lib/%.o
+-include $(wildcard $(GUEST_OBJ)/*.d $(GUEST_OBJ)/lib/*.d)
 
 iso: hypervisor
 	sh tests/boot/mkiso.sh $(O)/lamina $(O)/lamina.iso
 
 # ---- running ---------------------------------------------------------------
+# make run GUEST=hello [GUEST_ARGS="test=NAME"]: a reference guest as dom0.
 QEMU_RUN = qemu-system-x86_64 -accel tcg -cpu max -M q35 -m 1024 -smp 2 \
 	-nographic -no-reboot -kernel $(O)/lamina \
-	-append "console=com1 com1=115200,8n1 $(LAMINA_ARGS)"
+	-append "console=com1 com1=115200,8n1 $(LAMINA_ARGS)" \
+	$(if $(GUEST),-initrd "$(O)/guests/$(GUEST).elf $(GUEST_ARGS)")
 run: deps
-	$(MAKE) hypervisor
+	$(MAKE) hypervisor $(if $(GUEST),guests)
 	$(QEMU_RUN)
 
 # ---- tests -----------------------------------------------------------------

@@ -77,26 +77,54 @@ def cases():
                    r"dom0: module 0 is not a PVH kernel \(-8\)",
                    r"no domains left", r"powering off"],
                   modules=["dom0-kernel-arg=1"]))
-    hello = [r"\(lamina\) SVM: NPT, \d+ ASIDs",
-             r"\(lamina\) dom0: 16 MiB, entry 0x100000",
-             r"[\r\n]hello from the reference guest[\r\n]",
-             r"\(d0\) hello through port 0xE9[\r\n]",
-             r"xen_version: 4\.17", r"start info at 0",
-             r"null hypercall round trip: \d+ TSC cycles"]
+    # The reference guests (pv-guest-patches/programs) as dom0.
+    dom0 = [r"\(lamina\) SVM: NPT, \d+ ASIDs",
+            r"\(lamina\) dom0: 16 MiB, entry 0x100000",
+            r"start info: (none|0x[0-9a-f]+)"]
+    hello = dom0 + [r"[\r\n]hello from the reference guest[\r\n]",
+                    r"\(d0\) hello through port 0xE9[\r\n]",
+                    r"xen_version: 4\.17",
+                    r"null hypercall round trip: \d+ TSC cycles",
+                    r"[\r\n]\d+ passed, 0 failed"]
     c.append(Case("dom0-hello", hello + [
-                  r"reference guest: PASS",
                   r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE,
                   modules=[("hello.elf", "hello")]))
-    c.append(Case("dom0-hello-smp1-pc", hello + [
-                  r"reference guest: PASS"] + DOM0_GONE,
+    c.append(Case("dom0-hello-smp1-pc", hello + DOM0_GONE,
                   modules=[("hello.elf", "hello")], smp=1, machine="pc",
                   iommu=False))
-    c.append(Case("dom0-triple-fault", hello + [
+    # A domain crash leaves a register dump; the guest runs in long mode
+    # (CS 0x08: attributes L, P, S, code).
+    crashed_in_long_mode = [r"RIP 0008:00000000001[0-9a-f]{5} ",
+                            r"rax [0-9a-f]{16}  rbx",
+                            r"cs   sel 0008 attr a9b"]
+    c.append(Case("dom0-triple-fault", dom0 + [
                   r"triple-faulting on purpose",
                   r"\(lamina\) domain 0 crashed: triple fault",
-                  r"d0v0 exit 0x7f ", r"RIP 0008:0000000000100",
-                  r"rax [0-9a-f]{16}  rbx", r"cs   sel 0008 attr c9b"] +
-                  DOM0_GONE, modules=[("hello-triple.elf", "")]))
+                  r"d0v0 exit 0x7f "] + crashed_in_long_mode + DOM0_GONE,
+                  modules=[("triple.elf", "")]))
+    c.append(Case("dom0-unhandled-exit", dom0 + [
+                  r"unhandled: VMLOAD next",
+                  r"\(lamina\) domain 0 crashed: unhandled exit",
+                  r"d0v0 exit 0x82 "] + crashed_in_long_mode + DOM0_GONE,
+                  modules=[("unhandled.elf", "")]))
+    # The guest's own exception handler: a caught #UD, then an unexpected
+    # one: its register dump, then SCHEDOP_shutdown(crash).
+    c.append(Case("dom0-guest-exception", dom0 + [
+                  r"ok 1 - catch_fault\(do_ud2, NULL\) == X86_EXC_UD",
+                  r"exception #UD \(vector 6\), error code 0",
+                  r"RIP 0008:00000000001[0-9a-f]{5} ", r"cr0 0000000080000011",
+                  r"\(lamina\) domain 0 shut down \(crash\)"] + DOM0_GONE,
+                  modules=[("fault.elf", "")]))
+    c.append(Case("dom0-nullcall", dom0 + [
+                  r"nullcall: xen_version by vmmcall: median \d+ cycles",
+                  r"nullcall: unknown hypercall by vmmcall: median \d+ "
+                  r"cycles", r"\(lamina\) domain 0 shut down \(poweroff\)"] +
+                  DOM0_GONE, modules=[("nullcall.elf", "")]))
+    # Without burn=N it burns until stopped: two progress lines will do.
+    c.append(Case("dom0-burn", dom0 + [
+                  r"burn: until stopped", r"burn: 1 s, \d+ rounds",
+                  r"burn: 2 s, \d+ rounds"],
+                  modules=[("burn.elf", "")], exit_ok=False))
     c.append(Case("rtc-date", [r"date: (\d{4})-\d\d-\d\d \d\d:\d\d:\d\d UTC",
                                ONLINE.format(n=2)] + POWEROFF))
     c.append(Case("crash-page-fault",

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The reference guest's GDT selectors (the table is in head.S). */
+#ifndef GUEST_SEGMENTS_H
+#define GUEST_SEGMENTS_H
+
+#define SEL_CODE64	0x08	/* 64-bit kernel code */
+#define SEL_DATA	0x10	/* flat data and stack, any mode */
+#define SEL_CODE32	0x18	/* 32-bit code: compatibility mode */
+#define SEL_TSS		0x20	/* the 64-bit TSS (two slots) */
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Exceptions. Every vector 0-31 has a handler (entry.S, traps.c). An
+ * exception a test asked for ends catch_fault(); any other one prints a
+ * register dump and crashes the domain (SCHEDOP_shutdown(crash)).
+ *
+ * A test that expects an exception:
+ *
+ *	static void do_ud2(void *arg) { __asm__ __volatile__("ud2"); }
+ *	...
+ *	CHECK_EQ(catch_fault(do_ud2, NULL), X86_EXC_UD);
+ */
+#ifndef GUEST_TRAPS_H
+#define GUEST_TRAPS_H
+
+#include <stdint.h>
+
+#define NO_FAULT	(-1)
+
+/* The last exception taken (caught or not). */
+struct fault {
+	int vector;
+	uint64_t error_code;	/* 0 for vectors without one */
+	uint64_t rip;		/* of the faulting instruction */
+};
+extern struct fault last_fault;
+
+/* The GDT's TSS, the IDT: at boot, before anything can fault. */
+void traps_init(void);
+
+/*
+ * Call fn(arg). If an exception happens before fn returns, fn is
+ * abandoned at that point and the vector is returned (details in
+ * last_fault); otherwise NO_FAULT. Calls do not nest.
+ */
+int catch_fault(void (*fn)(void *), void *arg);
+
+/* RDMSR/WRMSR that return the vector taken (#GP: no such MSR), or
+ * NO_FAULT. */
+int rdmsr_safe(uint32_t msr, uint64_t *val);
+int wrmsr_safe(uint32_t msr, uint64_t val);
+
+/* "#GP" for 13... */
+const char *exception_name(int vector);
+
+#endif

@@ -1,0 +1,4 @@
+UNIT_SUITES += guestlib
+# The reference guest's printf formatting and command-line parser, built
+# as guestlib_snprintf() etc. (its string.c stays out: libc's serves).
+UNIT_GUEST_SRCS += pv-guest-patches/lib/format.c pv-guest-patches/lib/cmdline.c
