@@ -155,6 +155,8 @@ test: deps
 bench: deps
 	$(MAKE) hypervisor xenstore
 	$(PYTHON) tests/boot/boot_time.py $(O)/lamina 5 2
+	$(MAKE) guests
+	$(PYTHON) tests/boot/guest_bench.py --image $(O)/lamina --guests $(O)/guests
 	$(MAKE) -C xenstore O=$(O)/xenstore bench
 
 clean:
