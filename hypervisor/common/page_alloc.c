@@ -260,6 +260,59 @@ void free_pages(struct page_info *pg, unsigned int order)
 	spin_unlock(&heap_lock);
 }
 
+/* The order of the first block of nr's decomposition at mfn. */
+static unsigned int exact_chunk(unsigned long nr)
+{
+	return 63 - (unsigned int)__builtin_clzl(nr);
+}
+
+struct page_info *alloc_pages_exact(unsigned long nr, unsigned int memflags)
+{
+	unsigned long mfn, left, first;
+	unsigned int order, o;
+	struct page_info *pg;
+
+	if (nr == 0 || nr > (1UL << MAX_ORDER))
+		return NULL;
+	order = get_order_from_bytes(nr << PAGE_SHIFT);
+	pg = alloc_pages(order, memflags & ~MEMF_zero);
+	if (!pg)
+		return NULL;
+	first = page_to_mfn(pg);
+	spin_lock(&heap_lock);
+	/* Re-cut the block: aligned pieces covering nr frames, kept. */
+	frame_table[first].order = PG_ORDER_NONE;
+	for (mfn = first, left = nr; left; mfn += 1UL << o, left -= 1UL << o) {
+		o = exact_chunk(left);
+		frame_table[mfn].order = (uint8_t)o;
+	}
+	/* The rest of the block, in aligned pieces, goes back. */
+	for (left = (1UL << order) - nr; left; mfn += 1UL << o,
+	     left -= 1UL << o) {
+		o = chunk_order(mfn, left);
+		mark_block(mfn, o, PGS_FREE);
+		free_block_locked(mfn, o);
+	}
+	nr_free += (1UL << order) - nr;
+	spin_unlock(&heap_lock);
+
+	if (memflags & MEMF_zero)
+		memset(page_to_virt(pg), 0, nr << PAGE_SHIFT);
+	return pg;
+}
+
+void free_pages_exact(struct page_info *pg, unsigned long nr)
+{
+	unsigned int o;
+
+	while (nr) {
+		o = exact_chunk(nr);
+		free_pages(pg, o);
+		pg += 1UL << o;
+		nr -= 1UL << o;
+	}
+}
+
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags)
 {
 	struct page_info *pg = alloc_pages(order, memflags);

@@ -255,6 +255,51 @@ START_TEST(bad_frees_panic)
 }
 END_TEST
 
+/* Exact allocations: nr frames taken, the rest of the block given back. */
+START_TEST(exact)
+{
+	struct page_info *pg, *pg2;
+	unsigned char *p;
+	unsigned long nr;
+
+	setup_frames(256);
+	page_alloc_add_free(0, 128);
+	memset(mfn_to_virt(0), 0xa5, 128 * PAGE_SIZE);
+	pg = alloc_pages_exact(37, MEMF_zero);	/* from an order-6 block */
+	ck_assert_ptr_nonnull(pg);
+	ck_assert(IS_ALIGNED(page_to_mfn(pg), 64));
+	ck_assert_uint_eq(page_alloc_free_pages(), 128 - 37);
+	p = page_to_virt(pg);
+	ck_assert_uint_eq(p[0], 0);
+	ck_assert_uint_eq(p[37 * PAGE_SIZE - 1], 0);
+	ck_assert_uint_eq(p[37 * PAGE_SIZE], 0xa5);	/* not zeroed */
+	/* The 27 frames past it are usable: 1 + 2 + 8 + 16 aligned. */
+	pg2 = alloc_pages_exact(27, 0);
+	ck_assert_ptr_nonnull(pg2);
+	free_pages_exact(pg2, 27);
+	ck_assert_uint_eq(page_to_mfn(alloc_pages(4, 0)),
+			  page_to_mfn(pg) + 48);
+	free_pages(mfn_to_page(page_to_mfn(pg) + 48), 4);
+	/* Bad frees of a piece are caught by free_pages(). */
+	EXPECT_PANIC(free_pages(pg, 6));
+	free_pages_exact(pg, 37);
+	ck_assert_uint_eq(page_alloc_free_pages(), 128);
+	ck_assert(is_free_block_available(7, 0));
+	/* Every size up to the whole block, each freed back to one block. */
+	for (nr = 1; nr <= 128; nr++) {
+		pg = alloc_pages_exact(nr, 0);
+		FAST_ASSERT(pg != NULL);
+		FAST_ASSERT(page_alloc_free_pages() == 128 - nr);
+		free_pages_exact(pg, nr);
+		FAST_ASSERT(is_free_block_available(7, 0));
+	}
+	ck_assert_ptr_null(alloc_pages_exact(129, 0));
+	ck_assert_ptr_null(alloc_pages_exact(0, 0));
+	ck_assert_ptr_null(alloc_pages_exact((1UL << MAX_ORDER) + 1, 0));
+	ck_assert_uint_eq(page_alloc_free_pages(), 128);
+}
+END_TEST
+
 /* The boot path: frame table from bootmem, the rest handed over. */
 START_TEST(bootmem_handover_path)
 {
@@ -407,6 +452,7 @@ SUITE(page_alloc)
 	tcase_add_test(tc, memf_zero);
 	tcase_add_test(tc, xenheap);
 	tcase_add_test(tc, bad_frees_panic);
+	tcase_add_test(tc, exact);
 	tcase_add_test(tc, bootmem_handover_path);
 	tcase_add_test(tc, random_stress);
 	suite_add_tcase(s, tc);

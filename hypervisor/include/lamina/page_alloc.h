@@ -97,6 +97,16 @@ struct page_info *alloc_pages(unsigned int order, unsigned int memflags);
  * (not allocated, not the block's first frame, other order) panics. */
 void free_pages(struct page_info *pg, unsigned int order);
 
+/*
+ * nr contiguous frames (1 <= nr <= 2^MAX_ORDER), not rounded up to a
+ * power of two: a block of the next order is taken and what lies past
+ * nr frames goes back at once. Inside, the frames form the aligned
+ * blocks of nr's binary decomposition (largest first), each allocated
+ * on its own; free them with free_pages_exact() and the same nr.
+ */
+struct page_info *alloc_pages_exact(unsigned long nr, unsigned int memflags);
+void free_pages_exact(struct page_info *pg, unsigned long nr);
+
 /* Same, by direct-map address. */
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags);
 void free_xenheap_pages(void *va, unsigned int order);
