@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A PVH guest's boot memory layout and its struct hvm_start_info
+ * (common/pvh_start_info.c). Pure computation over numbers plus writes
+ * through a callback, so the unit tests run it over simulated guest
+ * memory.
+ *
+ * Guest-physical layout (as libxl gives a PVH guest, and with the same
+ * placement of the boot data as Xen's PVH dom0 builder):
+ *
+ *   [0, 0xA0000)            RAM
+ *   [0xA0000, 1 MiB)        reserved (populated, zeroed: the legacy VGA
+ *                           and BIOS area, which Linux scans)
+ *   [1 MiB, low_end)        RAM: kernel at its p_paddr; the boot data
+ *                           block at the lowest place at or above 1 MiB
+ *                           where it fits beside the kernel, below 1 GiB
+ *   [low_end, 4 GiB)        hole (Xen's HVM_BELOW_4G_MMIO_START, 0xF0000000)
+ *   [4 GiB, 4 GiB + rest)   RAM, when the domain has more than low_end
+ *
+ * low_end = min(memory, 0xF0000000). The boot data block holds, in
+ * order: the initrd (page aligned), the initrd's string, the command
+ * line, the module list, the memory map and the start info itself (each
+ * 8-byte aligned). Like Xen, the block stays e820 RAM: Linux copies or
+ * reads the start info, command line, module list and memory map in its
+ * first instructions, before it allocates anything, and reserves the
+ * initrd (memblock) until it has unpacked it.
+ */
+#ifndef LAMINA_PVH_START_INFO_H
+#define LAMINA_PVH_START_INFO_H
+
+#include <lamina/types.h>
+#include <xen/arch-x86/hvm/start_info.h>
+
+#define PVH_LEGACY_START	0xA0000
+#define PVH_LEGACY_END		MiB(1)
+#define PVH_MIN_MEM		MiB(2)
+#define PVH_MAX_MEM		(GiB(1) << 10)	/* 1 TiB */
+/* Everything but the kernel stays below this: Linux reads the start info,
+ * module list and memory map through its first 1 GiB mapping. */
+#define PVH_DATA_LIMIT		GiB(1)
+/* Longest command line (the domain's, or the initrd's), NUL included. */
+#define PVH_CMDLINE_MAX		4096
+#define PVH_MEMMAP_MAX		8
+
+/* What a domain boots with. Strings may be NULL (none). */
+struct pvh_guest {
+	unsigned int domid;		/* for messages */
+	uint64_t mem;			/* bytes of RAM, page multiple */
+	uint64_t kernel_start;		/* [start, end): loaded kernel */
+	uint64_t kernel_end;
+	const void *initrd;		/* NULL: no initrd */
+	uint64_t initrd_len;
+	const char *initrd_cmdline;	/* the initrd module's string */
+	const char *cmdline;
+	uint32_t flags;			/* SIF_* (xen.h) */
+	uint64_t rsdp;			/* RSDP guest address, 0: none */
+};
+
+/* Where everything goes: guest-physical addresses, 0 when absent. */
+struct pvh_layout {
+	uint64_t ram_low_end;		/* RAM gfns [0, ram_low_end) */
+	uint64_t ram_high_end;		/* and [4 GiB, high_end), or 0 */
+	uint64_t data_start, data_end;	/* the boot data block */
+	uint64_t initrd, initrd_cmdline, cmdline, modlist, memmap;
+	uint64_t start_info;		/* EBX at the PVH entry */
+	unsigned int nr_memmap;
+	struct hvm_memmap_table_entry map[PVH_MEMMAP_MAX];
+};
+
+/*
+ * Compute the layout for g. Returns 0, or after a "(lamina) dN: ..."
+ * message: -EINVAL memory not a page multiple, or an empty or inverted
+ * kernel span; -ENOMEM memory below PVH_MIN_MEM or too small for the
+ * kernel; -E2BIG memory above PVH_MAX_MEM, or a command line of
+ * PVH_CMDLINE_MAX bytes or more; -ENOSPC the boot data block fits
+ * nowhere in RAM between 1 MiB and PVH_DATA_LIMIT beside the kernel.
+ */
+int pvh_layout(const struct pvh_guest *g, struct pvh_layout *l);
+
+/* Copy len bytes to guest-physical gpa: 0 or a negative errno. */
+typedef int (*pvh_write_fn)(void *ctx, uint64_t gpa, const void *src,
+			    size_t len);
+
+/*
+ * Write the boot data block of layout l (from pvh_layout(g, l)) through
+ * write: initrd, strings, module list, memory map, start info. Stops at
+ * and returns the first callback error (after a message); 0 when done.
+ */
+int pvh_write(const struct pvh_guest *g, const struct pvh_layout *l,
+	      pvh_write_fn write, void *ctx);
+
+#endif /* LAMINA_PVH_START_INFO_H */
