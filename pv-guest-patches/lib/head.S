@@ -7,7 +7,7 @@
  *   CS, DS, ES, SS flat 4 GiB segments, but their selectors and the
  *   GDTR and IDTR are unspecified (so load our own before anything);
  *   EBX = guest-physical address of struct hvm_start_info, or 0 when
- *   the hypervisor gives none (Lamina, for now);
+ *   the hypervisor gives none (Lamina gives one, docs/boot-domains.md);
  *   every other register unspecified.
  *
  * Here: our GDT and segments, identity page tables for the first 4 GiB

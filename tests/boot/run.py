@@ -17,6 +17,8 @@ import time
 
 import pexpect
 
+import boot_domain_cases
+
 QEMU = "qemu-system-x86_64"
 BASE_ARGS = ["-accel", "tcg", "-cpu", "max", "-nographic", "-no-reboot",
              "-serial", "mon:stdio", "-monitor", "none"]
@@ -25,7 +27,8 @@ BASE_ARGS = ["-accel", "tcg", "-cpu", "max", "-nographic", "-no-reboot",
 class Case:
     def __init__(self, name, expect, machine="q35", smp=2, mem="1024",
                  iommu=True, append="", iso=False, exit_ok=True,
-                 modules=None, timeout=60, reject=None):
+                 modules=None, timeout=60, reject=None, contains=None,
+                 check=None):
         self.name = name
         self.expect = expect          # regexes, in order
         self.machine = machine
@@ -35,11 +38,25 @@ class Case:
         self.append = append
         self.iso = iso
         self.exit_ok = exit_ok        # True: QEMU must exit 0 by itself
-        # each a string (4 KiB of random bytes with that module string)
-        # or (guest file in --guests, module string)
+        # each a string (4 KiB of random bytes with that module string),
+        # (guest file in --guests or an absolute path, module string), or
+        # a Dtb (a device tree compiled here with dtc)
         self.modules = modules or []
         self.timeout = timeout
         self.reject = reject          # regex that must not appear
+        self.contains = contains or []  # regexes found anywhere, any order
+        self.check = check            # fn(serial log): None or what is wrong
+
+
+class Dtb:
+    """A boot module holding a device tree, compiled from source by dtc."""
+    def __init__(self, dts, args=""):
+        self.dts = dts
+        self.args = args
+
+    def build(self, path):
+        subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", path,
+                        "-"], input=self.dts.encode(), check=True)
 
 
 ONLINE = r"\(lamina\) {n} CPUs online, \d+ MiB free"
@@ -73,14 +90,17 @@ def cases():
                    r"command line: .*frobnicate", ONLINE.format(n=2)] +
                   POWEROFF, append="frobnicate=1"))
     c.append(Case("dom0-module-not-elf",
-                  [r"module 0: .*dom0-kernel-arg",
-                   r"dom0: module 0 is not a PVH kernel \(-8\)",
-                   r"no domains left", r"powering off"],
+                  [r"module 0: .*dom0-kernel-arg", r"elf: no ELF magic",
+                   r"d0: module 0 is not a PVH kernel \(-8\)",
+                   r"d0: not built", r"no domains left", r"powering off"],
                   modules=["dom0-kernel-arg=1"]))
-    # The reference guests (pv-guest-patches/programs) as dom0.
+    # The reference guests (pv-guest-patches/programs) as dom0, with the
+    # start info where the hypervisor says it put it.
     dom0 = [r"\(lamina\) SVM: NPT, \d+ ASIDs",
-            r"\(lamina\) dom0: 16 MiB, entry 0x100000",
-            r"start info: (none|0x[0-9a-f]+)"]
+            r"\(lamina\) d0: \d+ MiB, 1 vCPU, weight 256, hardware domain, "
+            r"kernel \w+\.elf \(ELF\), entry 0x100000, "
+            r"start info 0x[0-9a-f]+",
+            r"start info: 0x[0-9a-f]+, version 1, command line"]
     hello = dom0 + [r"[\r\n]hello from the reference guest[\r\n]",
                     r"\(d0\) hello through port 0xE9[\r\n]",
                     r"xen_version: 4\.17",
@@ -88,7 +108,8 @@ def cases():
                     r"[\r\n]\d+ passed, 0 failed"]
     c.append(Case("dom0-hello", hello + [
                   r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE,
-                  modules=[("hello.elf", "hello")]))
+                  modules=[("hello.elf", "hello")],
+                  check=boot_domain_cases.start_info_agrees))
     c.append(Case("dom0-hello-smp1-pc", hello + DOM0_GONE,
                   modules=[("hello.elf", "hello")], smp=1, machine="pc",
                   iommu=False))
@@ -151,7 +172,7 @@ def cases():
                       [ONLINE.format(n=2), r"\(lamina\) rebooting"],
                       machine=machine, iommu=machine == "q35",
                       append="crash_test=reboot", reject=r"powering off"))
-    return c
+    return c + boot_domain_cases.cases(Case, Dtb)
 
 
 def qemu_cmd(case, image, iso, guests, tmp):
@@ -167,7 +188,10 @@ def qemu_cmd(case, image, iso, guests, tmp):
     if case.modules:
         paths = []
         for i, m in enumerate(case.modules):
-            if isinstance(m, tuple):
+            if isinstance(m, Dtb):
+                p, args = os.path.join(tmp, f"module{i}.dtb"), m.args
+                m.build(p)
+            elif isinstance(m, tuple):
                 p, args = os.path.join(guests, m[0]), m[1]
             else:
                 p, args = os.path.join(tmp, f"module{i}"), m
@@ -198,6 +222,14 @@ def run_case(case, image, iso, guests, verbose):
                 child.terminate(force=True)
             if case.reject and re.search(case.reject, child.before or ""):
                 raise AssertionError(f"unexpected /{case.reject}/")
+            log.flush()
+            with open(log.name, errors="replace") as f:
+                out = f.read()
+            for pat in case.contains:
+                if not re.search(pat, out):
+                    raise AssertionError(f"no /{pat}/ in the log")
+            if case.check and case.check(out):
+                raise AssertionError(case.check(out))
             ok, why = True, f"{time.monotonic() - start:.1f}s"
         except (pexpect.TIMEOUT, pexpect.EOF, AssertionError) as e:
             ok = False

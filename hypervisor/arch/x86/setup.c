@@ -4,9 +4,10 @@
  *
  *   descriptor tables -> boot info -> command line -> serial console ->
  *   boot allocator -> page tables -> page allocator -> ACPI -> APICs ->
- *   time and timers -> HVM back end -> secondary CPUs -> dom0 from module 0,
- *   run until it is gone -> power off
+ *   time and timers -> HVM back end, scheduler -> secondary CPUs ->
+ *   boot domains built, then started -> the idle loop
  */
+#include <lamina/boot_domains.h>
 #include <lamina/bootmem.h>
 #include <lamina/console.h>
 #include <lamina/debug.h>
@@ -252,17 +253,8 @@ void __noreturn __start_lamina(uint32_t magic, uint32_t info)
 	       (page_alloc_free_pages() * PAGE_SIZE) >> 20);
 	debug_crash_test();
 
-	if (!boot_info.nr_modules) {
-		printk("(lamina) no dom0 module\n");
-		machine_power_off();
-	}
-	if (!hvm_ops) {
-		printk("(lamina) dom0 module found, but no SVM or VMX to run "
-		       "it\n");
-		machine_power_off();
-	}
 	domains_init();
-	if (dom0_build(&boot_info.modules[0])) {
+	if (!boot_domains_create(&boot_info)) {
 		printk("(lamina) no domains left\n");
 		machine_power_off();
 	}
