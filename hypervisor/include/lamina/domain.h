@@ -137,8 +137,5 @@ void domains_init(void);
 /* Append guest output to a line buffer, printing "(dN) line" lines. */
 void guest_line_put(struct domain *d, struct guest_line *l, char c);
 
-struct boot_module;
-/* Build dom0 from a PVH kernel module and start it; 0 or an errno. */
-int dom0_build(const struct boot_module *mod);
 
 #endif /* LAMINA_DOMAIN_H */
