@@ -18,6 +18,7 @@ import time
 import pexpect
 
 import boot_domain_cases
+import sched_cases
 
 QEMU = "qemu-system-x86_64"
 BASE_ARGS = ["-accel", "tcg", "-cpu", "max", "-nographic", "-no-reboot",
@@ -172,7 +173,8 @@ def cases():
                       [ONLINE.format(n=2), r"\(lamina\) rebooting"],
                       machine=machine, iommu=machine == "q35",
                       append="crash_test=reboot", reject=r"powering off"))
-    return c + boot_domain_cases.cases(Case, Dtb)
+    return (c + boot_domain_cases.cases(Case, Dtb) +
+            sched_cases.cases(Case, Dtb))
 
 
 def qemu_cmd(case, image, iso, guests, tmp):
