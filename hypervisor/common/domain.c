@@ -189,6 +189,7 @@ int domain_populate(struct domain *d, unsigned long gfn,
 
 void domain_start(struct domain *d)
 {
+	d->start_time = NOW();
 	__atomic_and_fetch(&d->vcpu[0]->pause_flags, ~VPF_down,
 			   __ATOMIC_SEQ_CST);
 	domain_unpause(d);
@@ -309,13 +310,15 @@ static bool vcpus_off_cpu(const struct domain *d)
 	return true;
 }
 
+/* Each vCPU's run time, of the domain's life since domain_start(). */
 static void print_runtimes(const struct domain *d)
 {
+	s_time_t life = d->start_time ? NOW() - d->start_time : 0;
 	unsigned int i;
 
 	for (i = 0; i < d->max_vcpus; i++)
-		printk("(lamina) d%uv%u ran %lu ms\n", d->domain_id, i,
-		       vcpu_runtime(d->vcpu[i]) / 1000000);
+		printk("(lamina) d%uv%u ran %lu ms of %lu\n", d->domain_id, i,
+		       vcpu_runtime(d->vcpu[i]) / 1000000, life / 1000000);
 }
 
 static void machine_follows(unsigned int reason)

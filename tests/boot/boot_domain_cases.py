@@ -130,7 +130,7 @@ def cases(Case, Dtb):
          r"start info: 0x[0-9a-f]+, version 1, command line "
          r"'hello console=hvc0'",
          r"[\r\n]hello from the reference guest",
-         r"[\r\n]\d+ passed, 0 failed", r"\(lamina\) d0v1 ran 0 ms",
+         r"[\r\n]\d+ passed, 0 failed", r"\(lamina\) d0v1 ran 0 ms of \d+",
          r"\(lamina\) free pages: (\d+) before domains, \1 after",
          r"\(lamina\) powering off"],
         modules=[hello, "initrd-arg=1"], check=start_info_agrees,

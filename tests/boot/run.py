@@ -63,7 +63,7 @@ class Dtb:
 ONLINE = r"\(lamina\) {n} CPUs online, \d+ MiB free"
 POWEROFF = [r"\(lamina\) no dom0 module", r"\(lamina\) powering off"]
 # dom0 is gone: every page it took is back, and the machine powers off.
-DOM0_GONE = [r"\(lamina\) d0v0 ran \d+ ms",
+DOM0_GONE = [r"\(lamina\) d0v0 ran \d+ ms of \d+",
              r"\(lamina\) domain 0 destroyed",
              r"\(lamina\) free pages: (\d+) before domains, \1 after",
              r"\(lamina\) hardware domain gone: the machine follows",

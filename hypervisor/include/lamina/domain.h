@@ -76,6 +76,7 @@ struct domain {
 	unsigned int shutdown_reason;	/* SHUTDOWN_* once shut down */
 	bool is_dying;			/* being destroyed */
 	unsigned int pause_count;	/* domain_pause() nesting, atomic */
+	s_time_t start_time;		/* NOW() at domain_start() */
 
 	unsigned int max_vcpus;
 	struct vcpu **vcpu;		/* [max_vcpus] */
