@@ -239,8 +239,13 @@ START_TEST(paging_pae)
 	p.efer = 0;
 	WALK_PF(&p, 0xc0001234, 0, PFEC_PRESENT | PFEC_RSVD);
 	p.efer = NXE;
-	/* PDPTEs have no R/W: a set bit 1 is reserved. */
-	put(cr3 + 3 * 8, get(cr3 + 3 * 8, 8) | RW, 8);
+	/* PDPTEs have no R/W: a set bit 1 is reserved; so is bit 7. An A
+	 * bit (which QEMU sets) is not. */
+	put(cr3 + 3 * 8, get(cr3 + 3 * 8, 8) | A, 8);
+	WALK_OK(&p, 0xc0001234, GW_WRITE, 0x300234);
+	put(cr3 + 3 * 8, get(cr3 + 3 * 8, 8) | PS, 8);
+	WALK_PF(&p, 0xc0001234, 0, PFEC_PRESENT | PFEC_RSVD);
+	put(cr3 + 3 * 8, (get(cr3 + 3 * 8, 8) & ~PS) | RW, 8);
 	WALK_PF(&p, 0xc0001234, 0, PFEC_PRESENT | PFEC_RSVD);
 	put(cr3 + 3 * 8, 0, 8);
 	WALK_PF(&p, 0xc0001234, GW_WRITE, PFEC_WRITE);

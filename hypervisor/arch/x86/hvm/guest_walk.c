@@ -169,8 +169,13 @@ static int pae_pdpte(struct walk *w, uint64_t *e)
 	}
 	if (!(*e & PTE_P))
 		return fault(w, 0);
-	/* No R/W, U/S, A or NX here: bits 2:1, 8:5 and 63 are reserved. */
-	if (*e & (bits(63, w->maxphy) | bits(8, 5) | bits(2, 1)))
+	/*
+	 * No R/W, U/S or NX here: bits 2:1, 8:6 and 63 are reserved. Bit 5
+	 * (A) is reserved on Intel, but QEMU's AMD model sets it in the
+	 * entries it walks; the CPU already accepted an entry the walker is
+	 * asked about, so bit 5 is not checked.
+	 */
+	if (*e & (bits(63, w->maxphy) | bits(8, 6) | bits(2, 1)))
 		return fault(w, PFEC_PRESENT | PFEC_RSVD);
 	return 0;
 }
