@@ -6,9 +6,9 @@
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
+#include <lamina/guest_access.h>
 #include <lamina/hypercall.h>
 #include <lamina/lib.h>
-#include <asm/p2m.h>
 #include <xen/xen.h>
 
 #define CONSOLE_CHUNK	128
@@ -34,13 +34,12 @@ static void console_write(struct domain *d, const char *buf, size_t len)
 }
 
 /*
- * CONSOLEIO_write(count, buf). buf is taken as a guest-physical address
- * for now: the guests we run have paging off or identity-mapped. Whole
- * writes happen in one go (no preemption yet); a fault part way through
- * leaves the prefix written and returns -EFAULT.
+ * CONSOLEIO_write(count, buf), buf guest-virtual. Whole writes happen in
+ * one go (no preemption yet); a fault part way through leaves the prefix
+ * written and returns -EFAULT.
  */
-static long console_io_write(struct domain *d, unsigned long count,
-			     uint64_t gpa)
+static long console_io_write(struct vcpu *v, unsigned long count,
+			     uint64_t gva)
 {
 	char buf[CONSOLE_CHUNK];
 
@@ -49,10 +48,10 @@ static long console_io_write(struct domain *d, unsigned long count,
 	while (count) {
 		size_t n = MIN(count, sizeof(buf));
 
-		if (copy_from_guest_phys(d, buf, gpa, n))
+		if (copy_from_guest(v, buf, gva, n))
 			return -EFAULT;
-		console_write(d, buf, n);
-		gpa += n;
+		console_write(v->domain, buf, n);
+		gva += n;
 		count -= n;
 	}
 	return 0;
@@ -62,7 +61,7 @@ long do_console_io(struct vcpu *v, const unsigned long *args)
 {
 	switch (args[0]) {
 	case CONSOLEIO_write:
-		return console_io_write(v->domain, args[1], args[2]);
+		return console_io_write(v, args[1], args[2]);
 	default:
 		return -ENOSYS;	/* CONSOLEIO_read: not yet */
 	}

@@ -4,9 +4,9 @@
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
+#include <lamina/guest_access.h>
 #include <lamina/hypercall.h>
 #include <lamina/sched.h>
-#include <asm/p2m.h>
 #include <xen/sched.h>
 
 /* Worker: the reason is in hypervisor memory already. */
@@ -26,8 +26,7 @@ static long sched_shutdown(struct domain *d, unsigned int reason)
 	}
 }
 
-/* SCHEDOP_shutdown's argument is guest-physical for now (see
- * console_io). */
+/* SCHEDOP_shutdown's argument is a guest-virtual pointer. */
 long do_sched_op(struct vcpu *v, const unsigned long *args)
 {
 	struct sched_shutdown sd;
@@ -41,7 +40,7 @@ long do_sched_op(struct vcpu *v, const unsigned long *args)
 		vcpu_block(v);
 		return 0;
 	case SCHEDOP_shutdown:
-		if (copy_from_guest_phys(v->domain, &sd, args[1], sizeof(sd)))
+		if (copy_from_guest(v, &sd, args[1], sizeof(sd)))
 			return -EFAULT;
 		return sched_shutdown(v->domain, sd.reason);
 	default:

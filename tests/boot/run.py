@@ -125,9 +125,9 @@ def cases():
                   r"d0v0 exit 0x7f "] + crashed_in_long_mode + DOM0_GONE,
                   modules=[("triple.elf", "")]))
     c.append(Case("dom0-unhandled-exit", dom0 + [
-                  r"unhandled: VMLOAD next",
-                  r"\(lamina\) domain 0 crashed: unhandled exit",
-                  r"d0v0 exit 0x82 "] + crashed_in_long_mode + DOM0_GONE,
+                  r"unhandled: RDPMC next",
+                  r"\(lamina\) domain 0 crashed: unhandled intercept: RDPMC",
+                  r"d0v0 exit 0x6f "] + crashed_in_long_mode + DOM0_GONE,
                   modules=[("unhandled.elf", "")]))
     # The guest's own exception handler: a caught #UD, then an unexpected
     # one: its register dump, then SCHEDOP_shutdown(crash).

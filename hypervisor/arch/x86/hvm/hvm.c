@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Choosing the virtualization back end and enabling it on every CPU;
- * vendor-neutral vCPU power states.
+ * vendor-neutral vCPU state (MSRs, CPUID policy) and power states.
  */
 #include <lamina/domain.h>
 #include <lamina/lib.h>
 #include <lamina/sched.h>
 #include <lamina/smp.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/msr.h>
 #include <xen/sched.h>
 
 #define X86_EFLAGS_IF	(1UL << 9)
@@ -36,6 +37,13 @@ void hvm_cpu_init(void)
 	if (rc)
 		panic("%s: cannot enable on CPU %u (%d)", hvm_ops->name,
 		      smp_processor_id(), rc);
+}
+
+void hvm_vcpu_init_common(struct vcpu *v)
+{
+	if (v->vcpu_id == 0)
+		hvm_cpuid_policy_init(v->domain);
+	hvm_msrs_init(v);
 }
 
 /*

@@ -14,6 +14,11 @@
 #include <lamina/hypercall.h>
 #include <asm/hvm/hvm.h>
 
+bool hypercall_64bit(struct vcpu *v)
+{
+	return hvm_ops->vcpu_is_64bit(v);
+}
+
 void hvm_hypercall(struct vcpu *v)
 {
 	struct guest_regs *r = &v->regs;

@@ -2,40 +2,46 @@
 /*
  * SVM exit dispatch: one const table indexed by exit code. Each handler
  * decodes the vendor-specific exit information, calls the vendor-neutral
- * handler (hvm/) and advances RIP. An exit without a handler crashes the
- * domain, never the host.
+ * handler (hvm/) and completes the instruction (svm/insn.c finds its
+ * length: NRIP save or the decoder). An exit without a handler crashes
+ * the domain, never the host.
  *
- * Instruction lengths: this QEMU has no NRIP save and no decode assists,
- * so lengths are the fixed encodings (CPUID 0F A2, RDMSR 0F 32, WRMSR
- * 0F 30, HLT F4, VMMCALL 0F 01 D9); a prefixed form would be resumed in
- * the middle. IOIO exits give the next RIP in EXITINFO2.
+ * Intercepted instructions and what the guest gets (docs/cpuid-msr.md):
+ *   CPUID, RDMSR/WRMSR, IN/OUT, INS/OUTS, VMMCALL   emulated
+ *   HLT                  hvm_halt(): blocks, or the vCPU goes down
+ *   RDTSC, RDTSCP        guest TSC; RDTSCP's ECX is the guest's TSC_AUX
+ *                        (QEMU reports RDTSCP as an RDTSC exit: decoded)
+ *   INVD, WBINVD         no-ops (no device reaches guest memory but
+ *                        through the hypervisor), as Xen
+ *   VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA
+ *                        #UD: no nested virtualization (Xen, nested off)
+ *   MONITOR, MWAIT, RDPRU  #UD: not in the guest's CPUID (Xen)
+ *   RDPMC                unhandled: there is no virtual PMU and the host's
+ *                        counters must not leak. From CPL 0 the domain is
+ *                        crashed with a register dump; above CPL 0 the
+ *                        guest gets #UD (Xen's svm_crash_or_fault()).
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
 #include <lamina/lib.h>
-#include <lamina/smp.h>
-#include <lamina/softirq.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/msr.h>
 #include <asm/hvm/svm/svm.h>
 #include <asm/hvm/svm/vmcb.h>
-#include <asm/irq.h>
-#include <asm/processor.h>
-
-#define X86_TRAP_GP	13
-#define EFER_LMA	(1UL << 10)
 
 typedef void (*svm_exit_fn)(struct vcpu *v, struct vmcb *vmcb);
 
-static struct vmcb *vmcb_of(struct vcpu *v)
-{
-	return ((struct svm_vcpu *)v->hvm)->vmcb;
-}
-
-static void inject_gp0(struct vmcb *vmcb)
-{
-	vmcb->eventinj = SVM_EVTINJ_VALID | SVM_EVTINJ_EV |
-			 SVM_EVTINJ_TYPE_EXC | X86_TRAP_GP;
-}
+static const struct svm_insn_enc enc_cpuid = { INSN_MAP_0F, 0xa2, -1 };
+static const struct svm_insn_enc enc_hlt = { INSN_MAP_1BYTE, 0xf4, -1 };
+static const struct svm_insn_enc enc_vmmcall = { INSN_MAP_0F, 0x01, 0xd9 };
+static const struct svm_insn_enc enc_tsc[] = {
+	{ INSN_MAP_0F, 0x31, -1 },		/* RDTSC */
+	{ INSN_MAP_0F, 0x01, 0xf9 },		/* RDTSCP */
+};
+static const struct svm_insn_enc enc_cache[] = {
+	{ INSN_MAP_0F, 0x08, -1 },		/* INVD */
+	{ INSN_MAP_0F, 0x09, -1 },		/* WBINVD */
+};
 
 /* Handled once the host has interrupts on again: nothing to do here. */
 static void exit_nothing(struct vcpu *v, struct vmcb *vmcb)
@@ -45,96 +51,91 @@ static void exit_nothing(struct vcpu *v, struct vmcb *vmcb)
 static void exit_cpuid(struct vcpu *v, struct vmcb *vmcb)
 {
 	struct guest_regs *r = &v->regs;
+	unsigned int len = svm_insn_len(v, &enc_cpuid);
 	uint32_t res[4];
 
+	if (!len)
+		return;
 	hvm_cpuid(v, r->rax, r->rcx, res);
 	r->rax = res[0];
 	r->rbx = res[1];
 	r->rcx = res[2];
 	r->rdx = res[3];
-	r->rip += 2;
+	svm_skip(v, len);
 }
 
 static void exit_hlt(struct vcpu *v, struct vmcb *vmcb)
 {
-	v->regs.rip += 1;
+	unsigned int len = svm_insn_len(v, &enc_hlt);
+
+	if (!len)
+		return;
+	svm_skip(v, len);
 	hvm_halt(v);
 }
 
 static void exit_vmmcall(struct vcpu *v, struct vmcb *vmcb)
 {
-	v->regs.rip += 3;
+	unsigned int len = svm_insn_len(v, &enc_vmmcall);
+
+	if (!len)
+		return;
+	svm_skip(v, len);
 	hvm_hypercall(v);
 }
 
-/* String and REP forms would need the guest's address size and
- * segment, which EXITINFO1 does not give: not supported yet. */
-static void exit_ioio(struct vcpu *v, struct vmcb *vmcb)
-{
-	uint64_t info = vmcb->exitinfo1;
-	unsigned int size = (info >> SVM_IOIO_SIZE_SHIFT) & 7;
-	uint32_t val = v->regs.rax;
-	bool in = info & SVM_IOIO_IN;
-
-	if (info & (SVM_IOIO_STR | SVM_IOIO_REP)) {
-		domain_crash(v->domain, "string I/O not emulated");
-		return;
-	}
-	hvm_portio(v, info >> SVM_IOIO_PORT_SHIFT, size, in, &val);
-	if (in) {
-		uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
-
-		v->regs.rax = size == 4 ? val : (v->regs.rax & ~mask) |
-			      (val & mask);
-	}
-	v->regs.rip = vmcb->exitinfo2;
-}
-
-/* EFER lives in the VMCB (with SVME, which the guest must not see). */
-static int msr_read(struct vcpu *v, struct vmcb *vmcb, uint32_t msr,
-		    uint64_t *val)
-{
-	if (msr == MSR_EFER) {
-		*val = vmcb->efer & ~EFER_SVME;
-		return 0;
-	}
-	return hvm_msr_read(v, msr, val);
-}
-
-static int msr_write(struct vcpu *v, struct vmcb *vmcb, uint32_t msr,
-		     uint64_t val)
-{
-	if (msr == MSR_EFER) {
-		if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
-			return -EPERM;
-		vmcb->efer = (vmcb->efer & EFER_LMA) |
-			     (val & ~EFER_LMA) | EFER_SVME;
-		return 0;
-	}
-	return hvm_msr_write(v, msr, val);
-}
-
-static void exit_msr(struct vcpu *v, struct vmcb *vmcb)
+/*
+ * RDTSC and RDTSCP. Without NRIP save this is also QEMU's exit for
+ * RDTSCP (it checks the RDTSC intercept for both): the bytes decide.
+ */
+static void exit_rdtsc(struct vcpu *v, struct vmcb *vmcb)
 {
 	struct guest_regs *r = &v->regs;
-	uint32_t msr = r->rcx;
-	uint64_t val;
-	int rc;
+	unsigned int len, which;
+	bool rdtscp;
+	uint64_t tsc;
 
-	if (vmcb->exitinfo1) {
-		val = (r->rdx << 32) | (uint32_t)r->rax;
-		rc = msr_write(v, vmcb, msr, val);
-	} else {
-		rc = msr_read(v, vmcb, msr, &val);
-		if (!rc) {
-			r->rax = (uint32_t)val;
-			r->rdx = val >> 32;
-		}
-	}
-	if (rc)
-		inject_gp0(vmcb);
+	len = svm_insn_len_of(v, enc_tsc, ARRAY_SIZE(enc_tsc), &which);
+	if (!len)
+		return;
+	/* The policy has RDTSCP whenever the CPU does: no #UD to give. */
+	rdtscp = svm_has_nrips ? vmcb->exitcode == SVM_EXIT_RDTSCP :
+		 which == 1;
+	tsc = hvm_guest_tsc(v);
+	r->rax = (uint32_t)tsc;
+	r->rdx = tsc >> 32;
+	if (rdtscp)
+		r->rcx = (uint32_t)v->arch.msrs.tsc_aux;
+	svm_skip(v, len);
+}
+
+/*
+ * INVD and WBINVD: nothing to write back or throw away for the guest.
+ * QEMU 7.2 reports both as a WBINVD exit (fixed in 8.1): the two are
+ * handled alike, so either instruction completes either exit.
+ */
+static void exit_cache(struct vcpu *v, struct vmcb *vmcb)
+{
+	unsigned int len = svm_insn_len_of(v, enc_cache,
+					   ARRAY_SIZE(enc_cache), NULL);
+
+	if (len)
+		svm_skip(v, len);
+}
+
+/* Instructions the guest's CPU does not have: the exception is the
+ * instruction's, so RIP stays. */
+static void exit_ud(struct vcpu *v, struct vmcb *vmcb)
+{
+	hvm_inject_ud(v);
+}
+
+static void exit_rdpmc(struct vcpu *v, struct vmcb *vmcb)
+{
+	if (svm_vcpu_cpl(v))
+		hvm_inject_ud(v);
 	else
-		r->rip += 2;
+		domain_crash(v->domain, "unhandled intercept: RDPMC");
 }
 
 static void exit_shutdown(struct vcpu *v, struct vmcb *vmcb)
@@ -142,16 +143,75 @@ static void exit_shutdown(struct vcpu *v, struct vmcb *vmcb)
 	domain_crash(v->domain, "triple fault");
 }
 
+/* INS/OUTS: the decoded instruction must be what the exit describes. */
+static bool string_io_matches(const struct insn *in, bool is_in,
+			      unsigned int size)
+{
+	unsigned int op = is_in ? 0x6c : 0x6e;
+
+	if (in->map != INSN_MAP_1BYTE || (in->opcode & ~1) != op)
+		return false;
+	return size == (in->opcode & 1 ? MIN(in->op_bytes, 4) : 1);
+}
+
+static void exit_ioio(struct vcpu *v, struct vmcb *vmcb)
+{
+	uint64_t info = vmcb->exitinfo1;
+	unsigned int size = (info >> SVM_IOIO_SIZE_SHIFT) & 7;
+	uint16_t port = info >> SVM_IOIO_PORT_SHIFT;
+	bool in = info & SVM_IOIO_IN;
+	uint32_t val = v->regs.rax;
+	const struct insn *insn;
+
+	if (info & SVM_IOIO_STR) {
+		insn = svm_insn(v);
+		if (!insn)
+			return;
+		if (!string_io_matches(insn, in, size)) {
+			hvm_inject_gp0(v);
+			return;
+		}
+		if (hvm_string_io(v, insn, port, size, in,
+				  info & SVM_IOIO_REP))
+			svm_complete(v, vmcb->exitinfo2);
+		return;
+	}
+	hvm_portio(v, port, size, in, &val);
+	if (in) {
+		uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
+
+		v->regs.rax = size == 4 ? val : (v->regs.rax & ~mask) |
+			      (val & mask);
+	}
+	svm_complete(v, vmcb->exitinfo2);
+}
+
 static const svm_exit_fn svm_exit_table[] = {
 	[SVM_EXIT_INTR] = exit_nothing,
 	[SVM_EXIT_NMI] = exit_nothing,
 	[SVM_EXIT_SMI] = exit_nothing,
+	[SVM_EXIT_RDTSC] = exit_rdtsc,
+	[SVM_EXIT_RDPMC] = exit_rdpmc,
 	[SVM_EXIT_CPUID] = exit_cpuid,
+	[SVM_EXIT_INVD] = exit_cache,
 	[SVM_EXIT_HLT] = exit_hlt,
+	[SVM_EXIT_INVLPGA] = exit_ud,
 	[SVM_EXIT_IOIO] = exit_ioio,
-	[SVM_EXIT_MSR] = exit_msr,
+	[SVM_EXIT_MSR] = svm_exit_msr,
 	[SVM_EXIT_SHUTDOWN] = exit_shutdown,
+	[SVM_EXIT_VMRUN] = exit_ud,
 	[SVM_EXIT_VMMCALL] = exit_vmmcall,
+	[SVM_EXIT_VMLOAD] = exit_ud,
+	[SVM_EXIT_VMSAVE] = exit_ud,
+	[SVM_EXIT_STGI] = exit_ud,
+	[SVM_EXIT_CLGI] = exit_ud,
+	[SVM_EXIT_SKINIT] = exit_ud,
+	[SVM_EXIT_RDTSCP] = exit_rdtsc,
+	[SVM_EXIT_WBINVD] = exit_cache,
+	[SVM_EXIT_MONITOR] = exit_ud,
+	[SVM_EXIT_MWAIT] = exit_ud,
+	[SVM_EXIT_MWAIT_COND] = exit_ud,
+	[SVM_EXIT_RDPRU] = exit_ud,
 };
 
 /*
@@ -176,11 +236,12 @@ static void reinject_exitintinfo(struct vmcb *vmcb)
 
 void svm_handle_exit(struct vcpu *v)
 {
-	struct vmcb *vmcb = vmcb_of(v);
+	struct vmcb *vmcb = svm_vmcb(v);
 	uint64_t code = vmcb->exitcode;
 	svm_exit_fn fn = code < ARRAY_SIZE(svm_exit_table) ?
 			 svm_exit_table[code] : NULL;
 
+	((struct svm_vcpu *)v->hvm)->insn_valid = false;
 	vmcb->eventinj = 0;
 	reinject_exitintinfo(vmcb);
 	if (!fn) {

@@ -18,6 +18,7 @@
 
 struct svm_cpu svm_cpus[CONFIG_NR_CPUS];
 unsigned int svm_nr_asids;
+bool svm_has_nrips;
 
 static int svm_cpu_up(void)
 {
@@ -55,6 +56,12 @@ static const struct hvm_ops svm_ops = {
 	.vcpu_dump = svm_vcpu_dump,
 	.vcpu_is_64bit = svm_vcpu_is_64bit,
 	.vcpu_cpl = svm_vcpu_cpl,
+	.vcpu_paging = svm_vcpu_paging,
+	.vcpu_inject_exception = svm_vcpu_inject_exception,
+	.vcpu_seg_base = svm_vcpu_seg_base,
+	.vcpu_insn_mode = svm_vcpu_insn_mode,
+	.vcpu_set_tsc_offset = svm_vcpu_set_tsc_offset,
+	.hypercall_insn = { 0x0f, 0x01, 0xd9 },	/* VMMCALL */
 };
 
 const struct hvm_ops *svm_probe(void)
@@ -77,6 +84,7 @@ const struct hvm_ops *svm_probe(void)
 		return NULL;
 	}
 	svm_nr_asids = b;
+	svm_has_nrips = d & SVM_FEAT_NRIPS;
 	printk("(lamina) SVM: NPT, %u ASIDs%s\n", b,
 	       d & SVM_FEAT_NRIPS ? "" : ", no NRIP save");
 	return &svm_ops;

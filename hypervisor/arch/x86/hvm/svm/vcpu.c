@@ -36,18 +36,23 @@ static void vmcb_init_control(struct svm_vcpu *s, paddr_t ncr3)
 {
 	struct vmcb *vmcb = s->vmcb;
 
+	/* What each intercept does for the guest: svm/exits.c. */
 	vmcb->intercepts1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
-			    SVM_INTERCEPT_SMI | SVM_INTERCEPT_CPUID |
+			    SVM_INTERCEPT_SMI | SVM_INTERCEPT_RDTSC |
+			    SVM_INTERCEPT_RDPMC | SVM_INTERCEPT_CPUID |
 			    SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
-			    SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
-			    SVM_INTERCEPT_SHUTDOWN;
+			    SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
+			    SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
 	vmcb->intercepts2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
 			    SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
 			    SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-			    SVM_INTERCEPT_SKINIT;
-	/* Every port and every MSR exits (all bits set). */
+			    SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_RDTSCP |
+			    SVM_INTERCEPT_WBINVD | SVM_INTERCEPT_MONITOR |
+			    SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_MWAIT_COND |
+			    SVM_INTERCEPT_RDPRU;
+	/* Every port exits; MSRs but those the VMCB holds (svm/msr.c). */
 	memset(s->iopm, 0xff, PAGE_SIZE << SVM_IOPM_ORDER);
-	memset(s->msrpm, 0xff, PAGE_SIZE << SVM_MSRPM_ORDER);
+	svm_msrpm_init(s->msrpm);
 	vmcb->iopm_base_pa = virt_to_maddr(s->iopm);
 	vmcb->msrpm_base_pa = virt_to_maddr(s->msrpm);
 	vmcb->vintr = SVM_VINTR_MASKING;
@@ -71,6 +76,7 @@ int svm_vcpu_init(struct vcpu *v)
 	}
 	s->vmcb_pa = virt_to_maddr(s->vmcb);
 	vmcb_init_control(s, v->domain->p2m.root);
+	hvm_vcpu_init_common(v);
 	return 0;
 }
 

@@ -3,12 +3,17 @@
 #define ASM_X86_DOMAIN_H
 
 #include <lamina/types.h>
+#include <asm/hvm/cpuid.h>
+#include <asm/hvm/msr.h>
 
 /*
  * x86 per-domain and per-vCPU state that is not the vendor back end's:
- * what the guest sees through CPUID and MSRs, and its FPU.
+ * what the guest sees through CPUID and MSRs, and its FPU. Written when
+ * the vCPU (vCPU 0 for the domain's fields) is created, then only by the
+ * CPU running the vCPU, from its exit handlers: no lock.
  */
 struct arch_domain {
+	struct cpuid_policy cpuid;	/* fixed once vCPU 0 exists */
 	uint64_t hypercall_msr_gpa;	/* last page written via the MSR */
 };
 
@@ -17,6 +22,7 @@ struct xsave_area;
 struct arch_vcpu {
 	struct xsave_area *fpu;		/* guest FPU/SSE/AVX state */
 	uint64_t xcr0;			/* the guest's XCR0 */
+	struct vcpu_msrs msrs;
 };
 
 #endif /* ASM_X86_DOMAIN_H */

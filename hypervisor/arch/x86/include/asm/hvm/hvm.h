@@ -4,8 +4,10 @@
 
 #include <lamina/types.h>
 #include <asm/p2m.h>
+#include <asm/hvm/insn.h>
 
 struct vcpu;
+struct domain;
 struct guest_paging;
 
 /*
@@ -19,7 +21,8 @@ struct hvm_ops {
 	enum p2m_format p2m_format;
 	/* Enable virtualization on the calling CPU (every CPU, once). */
 	int (*cpu_up)(void);
-	/* Per-vCPU state (control block, bitmaps); 0 or -ENOMEM. */
+	/* Per-vCPU state (control block, bitmaps); 0 or -ENOMEM. Calls
+	 * hvm_vcpu_init_common() for the vendor-neutral part. */
 	int (*vcpu_init)(struct vcpu *v);
 	void (*vcpu_destroy)(struct vcpu *v);
 	/* Enter at entry in 32-bit protected mode, paging off (PVH). */
@@ -55,6 +58,16 @@ struct hvm_ops {
 	 */
 	void (*vcpu_inject_exception)(struct vcpu *v, unsigned int vec,
 				      bool has_ec, uint32_t ec, uint64_t cr2);
+	/* Base of segment register seg (flat in 64-bit mode except FS/GS:
+	 * the caller applies that rule, see insn_string_addr()). */
+	uint64_t (*vcpu_seg_base)(struct vcpu *v, enum insn_seg seg);
+	/* The default operand/address size of the code being executed. */
+	enum insn_mode (*vcpu_insn_mode)(struct vcpu *v);
+	/* Guest TSC = host TSC + offset from the next entry on. */
+	void (*vcpu_set_tsc_offset)(struct vcpu *v, int64_t offset);
+	/* The hypercall instruction, for the hypercall page (VMMCALL on
+	 * SVM, VMCALL on VMX). */
+	uint8_t hypercall_insn[3];
 };
 
 /* NULL when no back end is usable: then no guests can run. */
@@ -66,6 +79,50 @@ void hvm_init(void);
 void hvm_cpu_init(void);
 
 /*
+ * The vendor-neutral state of a new vCPU (MSRs) and, for vCPU 0, of its
+ * domain (CPUID policy). Called by hvm_ops->vcpu_init; vCPU 0 is the
+ * first vCPU a domain creates.
+ */
+void hvm_vcpu_init_common(struct vcpu *v);
+void hvm_cpuid_policy_init(struct domain *d);
+
+/* Exceptions, through hvm_ops->vcpu_inject_exception. */
+#define X86_EXC_DE	0
+#define X86_EXC_DB	1
+#define X86_EXC_UD	6
+#define X86_EXC_DF	8
+#define X86_EXC_TS	10
+#define X86_EXC_NP	11
+#define X86_EXC_SS	12
+#define X86_EXC_GP	13
+#define X86_EXC_PF	14
+
+static inline void hvm_inject_ud(struct vcpu *v)
+{
+	hvm_ops->vcpu_inject_exception(v, X86_EXC_UD, false, 0, 0);
+}
+
+static inline void hvm_inject_gp0(struct vcpu *v)
+{
+	hvm_ops->vcpu_inject_exception(v, X86_EXC_GP, true, 0, 0);
+}
+
+/*
+ * The paging state of v for guest_walk() and the copy helpers, with the
+ * guest's memory reached through its p2m (hvm/emulate.c).
+ */
+void hvm_guest_paging(struct vcpu *v, struct guest_paging *p);
+
+/*
+ * Fetch the instruction at v's CS:RIP through its page tables and
+ * decode it. 0: *in is valid. Otherwise the guest got the exception
+ * the fetch raised (#PF, #GP for a non-canonical RIP) or #GP for bytes
+ * that do not decode (another vCPU changed them), or the domain was
+ * crashed (code or page tables not in RAM); the caller just returns.
+ */
+int hvm_fetch_insn(struct vcpu *v, struct insn *in);
+
+/*
  * Vendor-neutral exit handlers, called by the back end after it decoded
  * the exit and with v->regs current. The back end advances RIP.
  */
@@ -75,9 +132,17 @@ void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
 /* A port access of size 1, 2 or 4 bytes; *val in/out. */
 void hvm_portio(struct vcpu *v, uint16_t port, unsigned int size, bool in,
 		uint32_t *val);
-/* RDMSR/WRMSR of an MSR the back end does not own: 0 or -EPERM (#GP). */
-int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
-int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+/*
+ * INS or OUTS (rep: with a REP prefix) decoded in *in, port and size as
+ * the exit gave them; the back end checked that *in is that instruction.
+ * Memory at ES:rDI / seg:rSI per the decoded address size and segment
+ * override, DF, rCX. True: done, advance RIP. False: execute it again
+ * (a fault was injected, the domain crashed, or REP iterations remain:
+ * rCX, rSI, rDI say where it stands, as after an interrupt).
+ */
+bool hvm_string_io(struct vcpu *v, const struct insn *in, uint16_t port,
+		   unsigned int size, bool is_in, bool rep);
+/* RDMSR/WRMSR: see asm/hvm/msr.h (hvm_msr_read, hvm_msr_write). */
 /*
  * HLT (RIP already past it): with interrupts enabled the vCPU blocks
  * until an event; with them disabled it goes down for good, and the

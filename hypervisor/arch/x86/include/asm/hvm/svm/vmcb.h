@@ -24,9 +24,12 @@
 #define SVM_INTERCEPT_INTR	(1U << 0)
 #define SVM_INTERCEPT_NMI	(1U << 1)
 #define SVM_INTERCEPT_SMI	(1U << 2)
+#define SVM_INTERCEPT_RDTSC	(1U << 14)
+#define SVM_INTERCEPT_RDPMC	(1U << 15)
 #define SVM_INTERCEPT_CPUID	(1U << 18)
 #define SVM_INTERCEPT_INVD	(1U << 22)
 #define SVM_INTERCEPT_HLT	(1U << 24)
+#define SVM_INTERCEPT_INVLPGA	(1U << 26)
 #define SVM_INTERCEPT_IOIO	(1U << 27)
 #define SVM_INTERCEPT_MSR	(1U << 28)
 #define SVM_INTERCEPT_SHUTDOWN	(1U << 31)
@@ -38,6 +41,12 @@
 #define SVM_INTERCEPT_STGI	(1U << 4)
 #define SVM_INTERCEPT_CLGI	(1U << 5)
 #define SVM_INTERCEPT_SKINIT	(1U << 6)
+#define SVM_INTERCEPT_RDTSCP	(1U << 7)
+#define SVM_INTERCEPT_WBINVD	(1U << 9)
+#define SVM_INTERCEPT_MONITOR	(1U << 10)
+#define SVM_INTERCEPT_MWAIT	(1U << 11)
+#define SVM_INTERCEPT_MWAIT_COND (1U << 12)
+#define SVM_INTERCEPT_RDPRU	(1U << 14)
 
 #define SVM_VINTR_MASKING	(1ULL << 24)
 #define SVM_NP_ENABLE		(1ULL << 0)
@@ -47,19 +56,36 @@
 #define SVM_EVTINJ_VALID	(1U << 31)
 #define SVM_EVTINJ_EV		(1U << 11)
 #define SVM_EVTINJ_TYPE_EXC	(3U << 8)
+#define SVM_EVTINJ_TYPE_MASK	(7U << 8)
+#define SVM_EVTINJ_EC_SHIFT	32
 
 /* Exit codes (APM vol. 2, table C-1). */
 #define SVM_EXIT_EXCP_BASE	0x040
 #define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
 #define SVM_EXIT_SMI		0x062
+#define SVM_EXIT_RDTSC		0x06e
+#define SVM_EXIT_RDPMC		0x06f
 #define SVM_EXIT_CPUID		0x072
+#define SVM_EXIT_INVD		0x076
 #define SVM_EXIT_HLT		0x078
+#define SVM_EXIT_INVLPGA	0x07a
 #define SVM_EXIT_IOIO		0x07b
 #define SVM_EXIT_MSR		0x07c
 #define SVM_EXIT_SHUTDOWN	0x07f
 #define SVM_EXIT_VMRUN		0x080
 #define SVM_EXIT_VMMCALL	0x081
+#define SVM_EXIT_VMLOAD		0x082
+#define SVM_EXIT_VMSAVE		0x083
+#define SVM_EXIT_STGI		0x084
+#define SVM_EXIT_CLGI		0x085
+#define SVM_EXIT_SKINIT		0x086
+#define SVM_EXIT_RDTSCP		0x087
+#define SVM_EXIT_WBINVD		0x089
+#define SVM_EXIT_MONITOR	0x08a
+#define SVM_EXIT_MWAIT		0x08b
+#define SVM_EXIT_MWAIT_COND	0x08c
+#define SVM_EXIT_RDPRU		0x08e
 #define SVM_EXIT_NPF		0x400
 #define SVM_EXIT_INVALID	((uint64_t)-1)
 
@@ -76,9 +102,14 @@
 #define SVM_ATTR_TSS32_BUSY	0x08b
 #define SVM_ATTR_LDT		0x082
 #define SVM_ATTR_L		(1U << 9)
+#define SVM_ATTR_DB		(1U << 10)
+#define SVM_ATTR_DPL_SHIFT	5
 
 #define SVM_IOPM_ORDER		2	/* 12 KiB used */
 #define SVM_MSRPM_ORDER		1	/* 8 KiB */
+
+/* interrupt_shadow (offset 0x68) */
+#define SVM_INTERRUPT_SHADOW	(1ULL << 0)
 
 struct vmcb_seg {
 	uint16_t sel;
