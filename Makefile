@@ -62,7 +62,8 @@ xenstore:
 # 64-bit PVH kernels, one ELF per program, build/guests/PROGRAM.elf.
 GUEST_DIR := pv-guest-patches
 GUEST_OBJ := $(O)/guests/obj
-GUEST_PROGRAMS := hello triple fault burn nullcall unhandled intercepts vaddr
+GUEST_PROGRAMS := hello triple fault burn nullcall unhandled intercepts vaddr \
+	modes exits policy
 GUEST_LIB := head entry compat start traps hypercall console cmdline test \
 	format paging string
 GUEST_LIB_OBJS := $(GUEST_LIB:%=$(GUEST_OBJ)/lib/%.o)
@@ -97,6 +98,13 @@ $(GUEST_OBJ)/%.o: $(GUEST_DIR)/programs/%.c $(O)/include/.links Makefile
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+$(GUEST_OBJ)/%_asm.o: $(GUEST_DIR)/programs/%.S $(O)/include/.links Makefile
+	@mkdir -p $(@D)
+	$(call say,AS,$<)
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+# Programs with assembly of their own: programs/NAME.S next to NAME.c.
+$(O)/guests/modes.elf: $(GUEST_OBJ)/modes_asm.o
+$(O)/guests/exits.elf: $(GUEST_OBJ)/exits_asm.o
 $(O)/guests/%.elf: $(GUEST_OBJ)/%.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.lds
 	$(call say,LD,$@)
 	$(Q)$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)

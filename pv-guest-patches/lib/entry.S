@@ -11,6 +11,8 @@
  * the vector in rax, which unwinds to catch_fault's caller.
  */
 
+#include "segments.h"
+
 	.text
 	.code64
 
@@ -110,6 +112,20 @@ catch_resume:				/* from trap_handle: eax = vector */
 	pop	%rbp
 	pop	%rbx
 	ret
+
+/*
+ * void enter_user(struct user_entry *e): IRETQ to e->rip at CPL 3 on
+ * stack e->rsp, interrupts off (run_user() in traps.c; only an
+ * exception comes back, through catch_fault()).
+ */
+	.globl	enter_user
+enter_user:
+	pushq	$SEL_UDATA | 3
+	pushq	8(%rdi)
+	pushq	$0x2			/* RFLAGS: IF 0 */
+	pushq	$SEL_UCODE64 | 3
+	pushq	(%rdi)
+	iretq
 
 	.bss
 	.balign	8

@@ -111,6 +111,8 @@ gdt:
 	.quad	0x00cf93000000ffff		/* SEL_DATA: 4 GiB read/write */
 	.quad	0x00cf9b000000ffff		/* SEL_CODE32: D, 4 GiB */
 	.quad	0, 0				/* SEL_TSS: 16 bytes */
+	.quad	0x00cff3000000ffff		/* SEL_UDATA: DPL 3 */
+	.quad	0x00affb000000ffff		/* SEL_UCODE64: L, DPL 3 */
 gdt_end:
 	.globl	gdt_ptr
 gdt_ptr:

@@ -11,6 +11,7 @@
 
 #define PTE_P		(1ULL << 0)
 #define PTE_RW		(1ULL << 1)
+#define PTE_US		(1ULL << 2)
 #define PTE_PS		(1ULL << 7)
 #define PTE_ADDR	0x000ffffffffff000ULL
 #define LOWER_HALF_END	(1ULL << 47)
@@ -39,35 +40,60 @@ static uint64_t *next_table(uint64_t *e, bool alloc)
 	return t;
 }
 
-/* va's entry in its page directory, or NULL. */
-static uint64_t *pd_entry(uint64_t va, bool alloc)
+/*
+ * va's entry in its page directory, or NULL; user: U set in the PML4 and
+ * PDPT entries on the way (the leaves decide who may use a page).
+ */
+static uint64_t *pd_entry(uint64_t va, bool alloc, bool user)
 {
 	uint64_t *pml4 = (uint64_t *)(read_cr3() & PTE_ADDR), *pdpt, *pd;
+	uint64_t *e = &pml4[index_at(va, 3)];
 
-	pdpt = next_table(&pml4[index_at(va, 3)], alloc);
+	pdpt = next_table(e, alloc);
 	if (!pdpt)
 		return NULL;
-	pd = next_table(&pdpt[index_at(va, 2)], alloc);
+	if (user)
+		*e |= PTE_US;
+	e = &pdpt[index_at(va, 2)];
+	pd = next_table(e, alloc);
+	if (pd && user)
+		*e |= PTE_US;
 	return pd ? &pd[index_at(va, 1)] : NULL;
 }
 
-int map_2m(uint64_t va, uint64_t pa)
+static int set_2m(uint64_t va, uint64_t pa, uint64_t flags, bool flush)
 {
 	uint64_t *e;
 
 	if ((va | pa) & (PAGE_SIZE_2M - 1) || va >= LOWER_HALF_END)
 		return -1;
-	e = pd_entry(va, true);
+	e = pd_entry(va, true, flags & PTE_US);
 	if (!e)
 		return -1;
-	*e = pa | PTE_P | PTE_RW | PTE_PS;
-	invlpg((void *)va);
+	*e = flags ? pa | flags : 0;
+	if (flush)
+		invlpg((void *)va);
 	return 0;
+}
+
+int map_2m(uint64_t va, uint64_t pa)
+{
+	return set_2m(va, pa, PTE_P | PTE_RW | PTE_PS, true);
+}
+
+int map_2m_user(uint64_t va, uint64_t pa)
+{
+	return set_2m(va, pa, PTE_P | PTE_RW | PTE_US | PTE_PS, true);
+}
+
+int remap_2m_stale(uint64_t va, uint64_t pa)
+{
+	return set_2m(va, pa, pa ? PTE_P | PTE_RW | PTE_PS : 0, false);
 }
 
 void unmap_2m(uint64_t va)
 {
-	uint64_t *e = pd_entry(va & ~(PAGE_SIZE_2M - 1), false);
+	uint64_t *e = pd_entry(va & ~(PAGE_SIZE_2M - 1), false, false);
 
 	if (e) {
 		*e = 0;

@@ -16,5 +16,13 @@
 int map_2m(uint64_t va, uint64_t pa);
 /* Remove va's 2 MiB mapping, if any. */
 void unmap_2m(uint64_t va);
+/* The same mapping, accessible from CPL 3 (U set at every level). */
+int map_2m_user(uint64_t va, uint64_t pa);
+/*
+ * Change va's mapping to pa (0: not present) without invalidating the
+ * TLB: the CPU may go on using the old translation. For tests of what a
+ * hypervisor does when the page tables no longer say what the CPU used.
+ */
+int remap_2m_stale(uint64_t va, uint64_t pa);
 
 #endif

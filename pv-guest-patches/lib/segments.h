@@ -7,5 +7,7 @@
 #define SEL_DATA	0x10	/* flat data and stack, any mode */
 #define SEL_CODE32	0x18	/* 32-bit code: compatibility mode */
 #define SEL_TSS		0x20	/* the 64-bit TSS (two slots) */
+#define SEL_UDATA	0x30	/* flat data and stack, DPL 3 */
+#define SEL_UCODE64	0x38	/* 64-bit user code, DPL 3 */
 
 #endif

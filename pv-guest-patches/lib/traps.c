@@ -60,6 +60,8 @@ void trap_handle(struct trap_frame *f);
 static struct idt_gate idt[X86_NR_EXC] __attribute__((aligned(16)));
 static struct tss64 tss;
 static uint8_t df_stack[4096] __attribute__((aligned(16)));
+/* Where an exception from CPL 3 starts (TSS.RSP0). */
+static uint8_t ring0_stack[4096] __attribute__((aligned(16)));
 struct fault last_fault = { .vector = NO_FAULT };
 
 static void set_tss_descriptor(void)
@@ -79,6 +81,7 @@ void traps_init(void)
 	unsigned int v;
 
 	tss.ist[IST_DF - 1] = (uint64_t)(df_stack + sizeof(df_stack));
+	tss.rsp[0] = (uint64_t)(ring0_stack + sizeof(ring0_stack));
 	tss.iomap_base = sizeof(tss);		/* no I/O bitmap */
 	set_tss_descriptor();
 	__asm__ __volatile__("ltr %w0" :: "r"(SEL_TSS));
@@ -140,9 +143,16 @@ void trap_handle(struct trap_frame *f)
 {
 	static bool dumping;
 
-	last_fault = (struct fault){ (int)f->vector, f->error_code, f->rip };
+	last_fault = (struct fault){ (int)f->vector, f->error_code, f->rip,
+				     f->cs, read_cr2(), f->rcx, f->rsi,
+				     f->rdi };
 	if (catch_rsp) {
+		/* Back to catch_fault()'s caller, at CPL 0 whatever the
+		 * exception interrupted, and no longer single-stepping. */
 		f->rip = (uint64_t)catch_resume;
+		f->cs = SEL_CODE64;
+		f->ss = SEL_DATA;
+		f->rflags &= ~X86_EFLAGS_TF;
 		f->rax = f->vector;
 		return;
 	}
@@ -187,4 +197,17 @@ int wrmsr_safe(uint32_t msr, uint64_t val)
 	struct msr_op op = { msr, val };
 
 	return catch_fault(do_wrmsr, &op);
+}
+
+struct user_entry {
+	uint64_t rip, rsp;
+};
+
+void enter_user(void *entry);		/* entry.S */
+
+int run_user(void (*fn)(void), uint64_t stack)
+{
+	struct user_entry e = { (uint64_t)fn, stack };
+
+	return catch_fault(enter_user, &e);
 }

@@ -22,6 +22,9 @@ struct fault {
 	int vector;
 	uint64_t error_code;	/* 0 for vectors without one */
 	uint64_t rip;		/* of the faulting instruction */
+	uint64_t cs;		/* its CS: the privilege level it ran at */
+	uint64_t cr2;		/* CR2 then (#PF: the address) */
+	uint64_t rcx, rsi, rdi;	/* for string instructions cut short */
 };
 extern struct fault last_fault;
 
@@ -34,6 +37,14 @@ void traps_init(void);
  * last_fault); otherwise NO_FAULT. Calls do not nest.
  */
 int catch_fault(void (*fn)(void *), void *arg);
+
+/*
+ * Run fn at CPL 3 on stack (both must be mapped user-accessible, see
+ * map_2m_user()), with interrupts off, until an exception ends it: its
+ * vector is returned (last_fault says where; a user program signals
+ * "done" with ud2). fn must not return.
+ */
+int run_user(void (*fn)(void), uint64_t stack);
 
 /* RDMSR/WRMSR that return the vector taken (#GP: no such MSR), or
  * NO_FAULT. */

@@ -16,12 +16,17 @@
 #define X86_EXC_PF	14	/* page fault */
 #define X86_NR_EXC	32
 
+#define X86_EFLAGS_TF	(1ULL << 8)
+#define X86_EFLAGS_DF	(1ULL << 10)
+#define X86_EFLAGS_AC	(1ULL << 18)
+
 #define MSR_EFER	0xc0000080
 #define EFER_SCE	(1ULL << 0)
 #define EFER_LME	(1ULL << 8)
 #define EFER_LMA	(1ULL << 10)
 #define EFER_NXE	(1ULL << 11)
 #define EFER_SVME	(1ULL << 12)
+#define MSR_FS_BASE	0xc0000100
 #define MSR_TSC_AUX	0xc0000103
 
 /* CPUID feature bits. */

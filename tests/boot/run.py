@@ -129,6 +129,32 @@ def cases():
                   r"\(lamina\) domain 0 crashed: unhandled intercept: RDPMC",
                   r"d0v0 exit 0x6f "] + crashed_in_long_mode + DOM0_GONE,
                   modules=[("unhandled.elf", "")]))
+    # The intercepts (pv-guest-patches/programs): each program's TAP-style
+    # "N passed, 0 failed" line, and the lines it prints on port 0xE9.
+    passed = r"[\r\n]\d+ passed, 0 failed"
+    c.append(Case("dom0-intercepts", dom0 + [
+                  r"\(d0\) rep outsb[\r\n]", r"\(d0\) rep outsb backwards",
+                  r"\(d0\) rep outsw", passed] + DOM0_GONE,
+                  modules=[("intercepts.elf", "")]))
+    c.append(Case("dom0-vaddr", dom0 + [
+                  r"vaddr: written from the alias mapping", passed] +
+                  DOM0_GONE, modules=[("vaddr.elf", "")]))
+    modes = ["32-bit protected mode, paging off", "16-bit protected mode",
+             "16-bit protected mode, 32-bit addressing", "real mode",
+             "real mode, 32-bit addressing", "32-bit paging, 4 MiB alias page",
+             "32-bit paging, 4 KiB alias page",
+             "PAE paging, 2 MiB alias page", "PAE paging, 4 KiB alias page"]
+    c.append(Case("dom0-modes", dom0 + [
+                  r"\(d0\) modes: " + m + r"[\r\n]" for m in modes] +
+                  [passed] + DOM0_GONE, modules=[("modes.elf", "")]))
+    c.append(Case("dom0-exits", dom0 + [
+                  r"exits: console_io buffer on a user page, RFLAGS.AC set",
+                  r"\(d0\) exits: addr32 rep outsb[\r\n]",
+                  r"\(d0\) exits: rep outsb from fs[\r\n]", passed] +
+                  DOM0_GONE, modules=[("exits.elf", "")]))
+    c.append(Case("dom0-policy", dom0 + [
+                  r"hypervisor command line: 'console=com1 com1=115200,8n1'",
+                  passed] + DOM0_GONE, modules=[("policy.elf", "")]))
     # The guest's own exception handler: a caught #UD, then an unexpected
     # one: its register dump, then SCHEDOP_shutdown(crash).
     c.append(Case("dom0-guest-exception", dom0 + [
