@@ -3,6 +3,7 @@
 #                   reference guests: build/guests/)
 #   make run        set up, build, boot under QEMU on the serial console
 #   make test       set up, build, run every test that make test covers
+#   make bochs-test VMX boot tests under Bochs (part of make test)
 #   make iso        GRUB rescue ISO (build/lamina.iso)
 #   make bench      benchmarks (boot time, xenstored); not part of make test
 #   make defconfig | menuconfig | olddefconfig | savedefconfig
@@ -128,9 +129,14 @@ run: deps
 unit-test: config
 	$(MAKE) -C tests/unit TOP=$(TOP) O=$(O) run
 
-boot-test: hypervisor iso guests
+boot-test: hypervisor iso guests config-builds
 	$(PYTHON) tests/boot/run.py --image $(O)/lamina --iso $(O)/lamina.iso \
 		--guests $(O)/guests
+
+# VMX: QEMU TCG has none, Bochs has VT-x with EPT and unrestricted guest.
+# Boots build/lamina and the VMX-only build (from config-builds).
+bochs-test: hypervisor guests config-builds
+	$(PYTHON) tests/boot/bochs.py --build $(O)
 
 # Every configuration in hypervisor/configs must build (warnings are errors).
 CONFIGS := $(basename $(notdir $(wildcard hypervisor/configs/*.config)))
@@ -158,6 +164,7 @@ test: deps
 	$(MAKE) unit-test
 	$(MAKE) xenstore-test
 	$(MAKE) boot-test
+	$(MAKE) bochs-test
 
 # Figures, not pass/fail (not part of make test).
 bench: deps
@@ -171,5 +178,6 @@ clean:
 	rm -rf $(O)
 
 .PHONY: all deps config defconfig menuconfig olddefconfig savedefconfig \
-	hypervisor xenstore guests iso run unit-test boot-test xenstore-test config-builds \
+	hypervisor xenstore guests iso run unit-test boot-test bochs-test \
+	xenstore-test config-builds \
 	test bench clean

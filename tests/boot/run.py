@@ -29,7 +29,7 @@ class Case:
     def __init__(self, name, expect, machine="q35", smp=2, mem="1024",
                  iommu=True, append="", iso=False, exit_ok=True,
                  modules=None, timeout=60, reject=None, contains=None,
-                 check=None):
+                 check=None, image=None):
         self.name = name
         self.expect = expect          # regexes, in order
         self.machine = machine
@@ -47,6 +47,8 @@ class Case:
         self.reject = reject          # regex that must not appear
         self.contains = contains or []  # regexes found anywhere, any order
         self.check = check            # fn(serial log): None or what is wrong
+        # another build's image, relative to --image's directory
+        self.image = image
 
 
 class Dtb:
@@ -173,6 +175,16 @@ def cases():
                   r"burn: until stopped", r"burn: 1 s, \d+ rounds",
                   r"burn: 2 s, \d+ rounds"],
                   modules=[("burn.elf", "")], exit_ok=False))
+    # The VMX-only build (make config-builds) on this AMD-only machine:
+    # it must say that it cannot run guests, not crash.
+    novmx = r"\(lamina\) HVM: no usable SVM or VMX: no guests"
+    c.append(Case("vmx-only-no-vmx", [novmx, ONLINE.format(n=2)] +
+                  POWEROFF, image="configs/vmx-only/lamina"))
+    c.append(Case("vmx-only-no-vmx-dom0",
+                  [novmx, ONLINE.format(n=2),
+                   r"boot domains: no SVM or VMX to run them",
+                   r"powering off"], image="configs/vmx-only/lamina",
+                  modules=[("hello.elf", "hello")]))
     c.append(Case("rtc-date", [r"date: (\d{4})-\d\d-\d\d \d\d:\d\d:\d\d UTC",
                                ONLINE.format(n=2)] + POWEROFF))
     c.append(Case("crash-page-fault",
@@ -211,6 +223,8 @@ def qemu_cmd(case, image, iso, guests, tmp):
         cmd[cmd.index("-M") + 1] += ",kernel-irqchip=split"
     if case.iso:
         return cmd + ["-cdrom", iso]
+    if case.image:
+        image = os.path.join(os.path.dirname(image), case.image)
     cmd += ["-kernel", image, "-append",
             f"console=com1 com1=115200,8n1 {case.append}".strip()]
     if case.modules:

@@ -24,6 +24,7 @@ void asm_offsets(void)
 	DEFINE(REGS_GPR_SIZE, offsetof(struct cpu_regs, vector));
 	OFFSET(PERCPU_SELF, struct percpu, self);
 	OFFSET(PERCPU_CPU_ID, struct percpu, cpu_id);
+	OFFSET(GREGS_RAX, struct guest_regs, rax);
 	OFFSET(GREGS_RBX, struct guest_regs, rbx);
 	OFFSET(GREGS_RCX, struct guest_regs, rcx);
 	OFFSET(GREGS_RDX, struct guest_regs, rdx);

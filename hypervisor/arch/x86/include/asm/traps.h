@@ -7,6 +7,7 @@
 /* Vectors the hypervisor uses for its own interrupts. */
 #define VECTOR_TIMER		0xf0	/* LAPIC timer */
 #define VECTOR_KICK		0xf1	/* wake a CPU to run its softirqs */
+#define VECTOR_VMCS_CLEAR	0xf2	/* VMX: VMCLEAR a VMCS active here */
 #define VECTOR_IPI_HALT		0xf8	/* panic: stop this CPU */
 #define VECTOR_APIC_ERROR	0xfe
 #define VECTOR_SPURIOUS		0xff

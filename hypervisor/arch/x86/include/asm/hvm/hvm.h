@@ -11,7 +11,7 @@ struct domain;
 struct guest_paging;
 
 /*
- * The vendor interface: one back end (SVM now, VMX later) is chosen at
+ * The vendor interface: one back end (SVM or VMX) is chosen at
  * boot by hvm_init() and everything above it calls through hvm_ops.
  * Common code never asks which vendor it runs on.
  */
@@ -162,10 +162,13 @@ static inline const struct hvm_ops *svm_probe(void)
 }
 #endif
 
-/* The VMX back end is not written yet. */
+#ifdef CONFIG_VMX
+const struct hvm_ops *vmx_probe(void);
+#else
 static inline const struct hvm_ops *vmx_probe(void)
 {
 	return NULL;
 }
+#endif
 
 #endif /* ASM_X86_HVM_HVM_H */

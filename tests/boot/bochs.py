@@ -1,0 +1,167 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""VMX boot tests: boot Lamina from a minimal GRUB ISO under Bochs 2.7,
+whose corei7_skylake_x model has VT-x with EPT and unrestricted guest
+(QEMU TCG has no VMX), and check the serial log. Each case gives the
+image, the multiboot modules and the lines that must appear, in order.
+Bochs always exits with status 1, so the serial log is the only verdict.
+Ends with 'N passed, N failed'.
+
+Usage: bochs.py --build build [-k PATTERN] [-v]
+  (images from build/lamina and build/configs/vmx-only/lamina, guests
+   from build/guests; ISOs, bochsrc and logs go to build/bochs/NAME/)
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+
+# The bochsrc documented in docs/testing.md (PLATFORM.md's, with paths).
+BOCHSRC = """megs: 256
+cpu: model=corei7_skylake_x, count=1, ips=200000000, reset_on_triple_fault=0, ignore_bad_msrs=1
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+display_library: term
+ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+ata0-master: type=cdrom, path={iso}, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev={serial}
+log: {log}
+panic: action=fatal
+clock: sync=none, time0=local
+port_e9_hack: enabled=1
+"""
+
+VMX = r"\(lamina\) VMX: EPT, unrestricted guest, (no )?VPID"
+DOM0_GONE = [r"\(lamina\) d0v0 ran \d+ ms of \d+",
+             r"\(lamina\) domain 0 destroyed",
+             r"\(lamina\) free pages: (\d+) before domains, \1 after",
+             r"\(lamina\) hardware domain gone: the machine follows",
+             r"\(lamina\) powering off"]
+DOM0 = [VMX, r"\(lamina\) d0: \d+ MiB, 1 vCPU, weight 256, hardware domain, "
+        r"kernel .* \(ELF\), entry 0x100000, start info 0x[0-9a-f]+",
+        r"start info: 0x[0-9a-f]+, version 1, command line"]
+HELLO = DOM0 + [r"\nhello from the reference guest\n",
+                r"\(d0\) hello through port 0xE9\n", r"xen_version: 4\.17",
+                r"null hypercall round trip: \d+ TSC cycles",
+                r"\n\d+ passed, 0 failed\n",
+                r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE
+
+
+class Case:
+    def __init__(self, name, expect, modules, image="lamina",
+                 timeout=120):
+        self.name = name
+        self.expect = expect        # regexes, in order
+        self.modules = modules      # (file in guests/, module string)
+        self.image = image          # relative to the build directory
+        self.timeout = timeout
+
+
+def cases():
+    return [
+        Case("vmx-dom0-hello", HELLO, [("hello.elf", "hello")]),
+        # The crash dump of a 64-bit guest: exit reason 2, CS access rights
+        # 0xa09b (G, L, P, S, code).
+        Case("vmx-dom0-triple-fault", DOM0 + [
+             r"triple-faulting on purpose",
+             r"\(lamina\) domain 0 crashed: triple fault",
+             r"d0v0 exit 2 ", r"RIP 0008:00000000001[0-9a-f]{5} ",
+             r"rax [0-9a-f]{16}  rbx", r"cs   sel 0008 attr 0a09b"] +
+             DOM0_GONE, [("triple.elf", "")]),
+        Case("vmx-dom0-nullcall", DOM0 + [
+             r"nullcall: xen_version by vmcall: median \d+ cycles",
+             r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE,
+             [("nullcall.elf", "")]),
+        # The VMX-only configuration runs guests too.
+        Case("vmx-only-dom0-hello", HELLO, [("hello.elf", "hello")],
+             image="configs/vmx-only/lamina"),
+    ]
+
+
+def check(expect, text):
+    """None if every regex matches in order, else the first that did not."""
+    pos = 0
+    for pat in expect:
+        m = re.compile(pat).search(text, pos)
+        if not m:
+            return pat
+        pos = m.end()
+    return None
+
+
+def run_case(case, build, guests, verbose):
+    out = os.path.join(build, "bochs", case.name)
+    os.makedirs(out, exist_ok=True)
+    iso = os.path.join(out, "lamina.iso")
+    serial = os.path.join(out, "serial.txt")
+    mkiso = ["sh", os.path.join(TOP, "tests/boot/mkiso.sh")]
+    for f, args in case.modules:
+        mkiso += ["-m", f"{os.path.join(guests, f)} {args}".strip()]
+    image = os.path.join(build, case.image)
+    if not os.path.exists(image):
+        return False, f"no image {image}"
+    if subprocess.run(mkiso + [image, iso],
+                      stdout=subprocess.DEVNULL).returncode:
+        return False, "mkiso.sh failed"
+    rc = os.path.join(out, "bochsrc")
+    with open(rc, "w") as f:
+        f.write(BOCHSRC.format(iso=iso, serial=serial,
+                               log=os.path.join(out, "bochs.log")))
+    with open(os.path.join(out, "cont.rc"), "w") as f:
+        f.write("c\n")      # the debugger's "continue": no prompt
+    if os.path.exists(serial):
+        os.unlink(serial)
+    start = time.monotonic()
+    try:
+        subprocess.run(["bochs", "-q", "-f", rc, "-rc",
+                        os.path.join(out, "cont.rc")],
+                       stdin=subprocess.DEVNULL,
+                       stdout=open(os.path.join(out, "bochs.out"), "w"),
+                       stderr=subprocess.STDOUT, timeout=case.timeout)
+        why = None
+    except subprocess.TimeoutExpired:
+        why = "timeout"
+    took = time.monotonic() - start
+    text = ""
+    if os.path.exists(serial):
+        with open(serial, errors="replace") as f:
+            text = f.read().replace("\r", "")
+    missing = check(case.expect, text)
+    ok = missing is None
+    if not ok:
+        why = f"waiting for /{missing}/" + (f" ({why})" if why else "")
+    if not ok or verbose:
+        sys.stdout.write(f"---- {case.name}: {serial}\n" + text[-6000:] +
+                         "\n----\n")
+    return ok, why or f"{took:.1f}s"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(TOP, "build"))
+    ap.add_argument("--guests", help="default: BUILD/guests")
+    ap.add_argument("-k", default="", help="run cases whose name matches")
+    ap.add_argument("-v", action="store_true")
+    a = ap.parse_args()
+    build = os.path.abspath(a.build)
+    guests = os.path.abspath(a.guests or os.path.join(build, "guests"))
+    passed = failed = 0
+    for case in cases():
+        if a.k and not re.search(a.k, case.name):
+            continue
+        ok, why = run_case(case, build, guests, a.v)
+        print(f"{'PASS' if ok else 'FAIL'}: {case.name} ({why})", flush=True)
+        passed += ok
+        failed += not ok
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
