@@ -68,7 +68,9 @@ GUEST_PROGRAMS := hello triple fault burn nullcall unhandled intercepts vaddr \
 GUEST_LIB := head entry compat start traps hypercall console cmdline test \
 	format paging string
 GUEST_LIB_OBJS := $(GUEST_LIB:%=$(GUEST_OBJ)/lib/%.o)
+# Xen's headers default to their oldest interface (where sched_op is 6).
 GUEST_CFLAGS := -m64 -march=x86-64 -ffreestanding -nostdinc \
+	-D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
 	-isystem $(shell $(CC) -print-file-name=include) -I$(O)/include \
 	-I$(GUEST_DIR)/lib -O2 -Wall -Wextra -Wno-unused-parameter -Werror \
 	-fno-pic -fno-pie -fno-stack-protector -fcf-protection=none -mno-red-zone \
