@@ -78,7 +78,7 @@ GUEST_CFLAGS := -m64 -march=x86-64 -ffreestanding -nostdinc \
 	-fno-tree-loop-distribute-patterns -MMD -MP
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(GUEST_DIR)/lib/guest.lds \
 	-Wl,--build-id=none -Wl,--no-warn-rwx-segments
-guests: $(GUEST_PROGRAMS:%=$(O)/guests/%.elf)
+guests: $(GUEST_PROGRAMS:%=$(O)/guests/%.elf) $(O)/guests/cpumodes.elf
 
 # Quiet like the hypervisor's build: "CC file"; V=1 prints whole commands.
 ifeq ($(V),1)
@@ -113,6 +113,26 @@ $(O)/guests/%.elf: $(GUEST_OBJ)/%.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.lds
 	$(Q)$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
 .PRECIOUS: $(GUEST_OBJ)/%.o $(GUEST_OBJ)/lib/%.o
 -include $(wildcard $(GUEST_OBJ)/*.d $(GUEST_OBJ)/lib/*.d)
+
+# pv-guest-patches/cpumodes: control registers, paging and long mode from
+# the PVH start state, so not on the library (whose head.S goes straight
+# to long mode): a 32-bit kernel made an ELF64 like a Linux vmlinux.
+CPUMODES_DIR := $(GUEST_DIR)/cpumodes
+CPUMODES_FILES := $(CPUMODES_DIR)/head.S $(CPUMODES_DIR)/cpumodes.c
+CPUMODES_CFLAGS := -m32 -march=i686 -ffreestanding -nostdinc \
+	-D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
+	-isystem $(shell $(CC) -print-file-name=include) -I$(O)/include \
+	-O2 -Wall -Wextra -Werror -fno-pic -fno-pie -fno-stack-protector \
+	-fcf-protection=none -mgeneral-regs-only \
+	-fno-asynchronous-unwind-tables -nostdlib -static -no-pie \
+	-Wl,-T,$(CPUMODES_DIR)/cpumodes.lds -Wl,--build-id=none \
+	-Wl,--no-warn-rwx-segments
+$(O)/guests/cpumodes.elf: $(CPUMODES_FILES) $(CPUMODES_DIR)/cpumodes.lds \
+		$(O)/include/.links Makefile
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CPUMODES_CFLAGS) -o $@.32 $(CPUMODES_FILES)
+	$(Q)objcopy -O elf64-x86-64 $@.32 $@
 
 iso: hypervisor
 	sh tests/boot/mkiso.sh $(O)/lamina $(O)/lamina.iso

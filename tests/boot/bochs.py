@@ -53,6 +53,22 @@ HELLO = DOM0 + [r"\nhello from the reference guest\n",
                 r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE
 
 
+# pv-guest-patches/cpumodes, with its Intel-only checks: every CR0/CR4
+# write below that flips CR0.NE is emulated by the VMX back end.
+CPUMODES = [
+    VMX, r"cpumodes: started", r"CR4\.VMXE refused \(#GP\): ok",
+    r"CR0\.NW without CD refused \(#GP\): ok",
+    r"CR0\.PG without PE refused \(#GP\): ok",
+    r"VMXOFF raises #UD: ok", r"EFER reserved bit refused \(#GP\): ok",
+    r"PAE paging through an emulated CR0 write: ok",
+    r"PAE alias mapping: ok", r"paging off again: ok",
+    r"reserved PDPTE bit refused \(#GP\): ok", r"EFER\.LME set: ok",
+    r"long mode through an emulated CR0 write: ok",
+    r"left long mode, CR0\.PG alone \(EFER\.LMA clear\): ok",
+    r"long mode again, CR0\.PG alone: ok", r"cpumodes: PASS\n",
+    r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE
+
+
 class Case:
     def __init__(self, name, expect, modules, image="lamina",
                  timeout=120):
@@ -78,6 +94,7 @@ def cases():
              r"nullcall: xen_version by vmcall: median \d+ cycles",
              r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE,
              [("nullcall.elf", "")]),
+        Case("vmx-dom0-cpumodes", CPUMODES, [("cpumodes.elf", "")]),
         # The VMX-only configuration runs guests too.
         Case("vmx-only-dom0-hello", HELLO, [("hello.elf", "hello")],
              image="configs/vmx-only/lamina"),

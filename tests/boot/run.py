@@ -185,6 +185,18 @@ def cases():
                    r"boot domains: no SVM or VMX to run them",
                    r"powering off"], image="configs/vmx-only/lamina",
                   modules=[("hello.elf", "hello")]))
+    # Control registers, PAE paging and long mode (pv-guest-patches/
+    # cpumodes); its Intel-only checks run in tests/boot/bochs.py.
+    c.append(Case("dom0-cpumodes", [
+        r"cpumodes: started", r"VMXOFF raises #UD: ok",
+        r"EFER reserved bit refused \(#GP\): ok",
+        r"PAE paging through an emulated CR0 write: ok",
+        r"PAE alias mapping: ok", r"paging off again: ok",
+        r"EFER\.LME set: ok", r"long mode through an emulated CR0 write: ok",
+        r"left long mode, CR0\.PG alone \(EFER\.LMA clear\): ok",
+        r"long mode again, CR0\.PG alone: ok", r"cpumodes: PASS",
+        r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE,
+        modules=[("cpumodes.elf", "")]))
     c.append(Case("rtc-date", [r"date: (\d{4})-\d\d-\d\d \d\d:\d\d:\d\d UTC",
                                ONLINE.format(n=2)] + POWEROFF))
     c.append(Case("crash-page-fault",

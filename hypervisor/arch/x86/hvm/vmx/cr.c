@@ -4,7 +4,10 @@
  *
  * The guest owns every CR0 and CR4 bit except those VMX operation fixes
  * (CR0.NE, CR4.VMXE: the CPU requires them set; PE and PG are free with
- * unrestricted guest) and those it cannot have: bits VMX forbids, SMXE
+ * unrestricted guest), CR0.CD and NW (VM entries and exits never change
+ * them: host and guest share the real ones, so the guest's live in the
+ * read shadow only and caching stays the host's), and those it cannot
+ * have: bits VMX forbids, SMXE
  * (GETSEC is not emulated), CET and PKS (their state is not switched)
  * and OSXSAVE while the host has not enabled XSAVE (XSETBV would exit
  * into a host that cannot execute it). Those bits are host-owned: the
@@ -70,7 +73,8 @@ void vmx_cr_setup(void)
 
 	if (!(read_cr4() & CR4_OSXSAVE))
 		cr4_reserved |= CR4_OSXSAVE;
-	vmwrite(CR0_GUEST_HOST_MASK, cr0_forced() | ~vmx_caps.cr0_fixed1);
+	vmwrite(CR0_GUEST_HOST_MASK, cr0_forced() | CR0_CD | CR0_NW |
+		~vmx_caps.cr0_fixed1);
 	vmwrite(CR4_GUEST_HOST_MASK, vmx_caps.cr4_fixed0 | cr4_reserved);
 }
 
@@ -95,9 +99,11 @@ uint64_t vmx_guest_cr4(void)
 	return (vmread(GUEST_CR4) & ~mask) | (vmread(CR4_READ_SHADOW) & mask);
 }
 
+/* CD and NW of the CR0 field are ignored by VM entry: keep them 0. */
 static void cr0_fields(uint64_t val)
 {
-	vmwrite(GUEST_CR0, (val | cr0_forced()) & vmx_caps.cr0_fixed1);
+	vmwrite(GUEST_CR0, (val | cr0_forced()) & vmx_caps.cr0_fixed1 &
+		~(CR0_CD | CR0_NW));
 	vmwrite(CR0_READ_SHADOW, val);
 }
 
