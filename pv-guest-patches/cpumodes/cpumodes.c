@@ -12,6 +12,8 @@
  *   - CR0 with NW but not CD, or PG without PE, raises #GP (Intel);
  *   - VMXOFF raises #UD;
  *   - WRMSR EFER with a reserved bit raises #GP; EFER.LME reads back;
+ *   - XSETBV (it always exits under VMX) refuses a bad XCR0 or XCR1
+ *     (#GP) and sets a good XCR0;
  *   - PAE paging by an emulated CR0 write (NE and PG together): the
  *     PDPTEs come from the guest's table; an alias mapping proves it;
  *   - a PDPTE with a reserved bit makes the paging CR0 write #GP (Intel);
@@ -35,6 +37,8 @@
 #define CR0_PG		0x80000000u
 #define CR4_PAE		0x00000020u
 #define CR4_VMXE	0x00002000u
+#define CR4_OSXSAVE	0x00040000u
+#define CPUID1_XSAVE	(1u << 26)
 #define MSR_EFER	0xc0000080u
 #define EFER_LME	0x00000100u
 #define EFER_LMA	0x00000400u
@@ -52,6 +56,7 @@ int try_mov_cr0(uint32_t val);
 int try_mov_cr4(uint32_t val);
 int try_vmxoff(void);
 int try_wrmsr(uint32_t msr, uint32_t lo, uint32_t hi);
+int try_xsetbv(uint32_t xcr, uint32_t lo, uint32_t hi);
 void enter_long(uint32_t cr0) __attribute__((noreturn));
 void guest_main(void);
 void back_in_32(void);
@@ -126,6 +131,14 @@ static uint64_t rdmsr(uint32_t msr)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+static uint64_t xgetbv(uint32_t xcr)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(xcr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
 static int cpu_is_intel(void)
 {
 	uint32_t a = 0, b, c, d;
@@ -167,6 +180,26 @@ static void test_cr_faults(void)
 	      read_cr0() == cr0, "CR0.PG without PE refused (#GP)");
 }
 
+/* XSETBV (it always exits under VMX): a CPU's checks, then XCR0 set. */
+static void test_xsetbv(void)
+{
+	uint32_t a = 1, b, c, d = 0;
+
+	__asm__ __volatile__("cpuid" : "+a"(a), "=b"(b), "=c"(c), "+d"(d));
+	if (!(c & CPUID1_XSAVE)) {
+		print("cpumodes: no XSAVE: XSETBV not tested\n");
+		return;
+	}
+	try_mov_cr4(read_cr4() | CR4_OSXSAVE);
+	check(try_xsetbv(0, 2, 0) == TRAP_GP && xgetbv(0) == 1,
+	      "XSETBV of XCR0 without x87 refused (#GP)");
+	check(try_xsetbv(1, 1, 0) == TRAP_GP, "XSETBV of XCR1 refused (#GP)");
+	check(try_xsetbv(0, 3, 0) == 0 && xgetbv(0) == 3,
+	      "XSETBV of XCR0 = x87 | SSE");
+	try_xsetbv(0, 1, 0);
+	try_mov_cr4(read_cr4() & ~CR4_OSXSAVE);
+}
+
 static void test_pae(void)
 {
 	static volatile uint32_t probe = 0x12345678;
@@ -202,6 +235,7 @@ void guest_main(void)
 	check(try_vmxoff() == TRAP_UD, "VMXOFF raises #UD");
 	check(try_wrmsr(MSR_EFER, 2, 0) == TRAP_GP && rdmsr(MSR_EFER) == 0,
 	      "EFER reserved bit refused (#GP)");
+	test_xsetbv();
 	test_pae();
 	check(try_wrmsr(MSR_EFER, EFER_LME, 0) == 0 &&
 	      rdmsr(MSR_EFER) == EFER_LME, "EFER.LME set");

@@ -78,7 +78,7 @@ resume:
 	pop	%eax
 	iret
 
-	.globl	try_mov_cr0, try_mov_cr4, try_vmxoff, try_wrmsr
+	.globl	try_mov_cr0, try_mov_cr4, try_vmxoff, try_wrmsr, try_xsetbv
 /* int try_mov_cr0(uint32_t val) */
 try_mov_cr0:
 	movl	$0, fault_vec
@@ -113,6 +113,17 @@ try_wrmsr:
 	mov	8(%esp), %eax
 	mov	12(%esp), %edx
 	wrmsr
+1:	mov	fault_vec, %eax
+	ret
+
+/* int try_xsetbv(uint32_t xcr, uint32_t lo, uint32_t hi) */
+try_xsetbv:
+	movl	$0, fault_vec
+	movl	$1f, resume_eip
+	mov	4(%esp), %ecx
+	mov	8(%esp), %eax
+	mov	12(%esp), %edx
+	xsetbv
 1:	mov	fault_vec, %eax
 	ret
 

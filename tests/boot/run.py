@@ -190,6 +190,9 @@ def cases():
     c.append(Case("dom0-cpumodes", [
         r"cpumodes: started", r"VMXOFF raises #UD: ok",
         r"EFER reserved bit refused \(#GP\): ok",
+        r"XSETBV of XCR0 without x87 refused \(#GP\): ok",
+        r"XSETBV of XCR1 refused \(#GP\): ok",
+        r"XSETBV of XCR0 = x87 \| SSE: ok",
         r"PAE paging through an emulated CR0 write: ok",
         r"PAE alias mapping: ok", r"paging off again: ok",
         r"EFER\.LME set: ok", r"long mode through an emulated CR0 write: ok",

@@ -16,6 +16,9 @@
 /* x87, SSE, AVX, and AVX-512's opmask, ZMM_Hi256 and Hi16_ZMM. */
 #define XSTATE_SWITCHED		0xe7ULL
 #define XSTATE_X87		1ULL
+#define XSTATE_SSE		2ULL
+#define XSTATE_AVX		4ULL
+#define XSTATE_AVX512		0xe0ULL
 
 #define FCW_INIT		0x37f
 #define MXCSR_INIT		0x1f80
@@ -83,6 +86,21 @@ void vcpu_fpu_destroy(struct vcpu *v)
 	if (v->arch.fpu)
 		free_xenheap_pages(v->arch.fpu, 0);
 	v->arch.fpu = NULL;
+}
+
+/*
+ * XSETBV from a guest where it exits (VMX): the rules a CPU applies,
+ * with the components switched here as what the CPU supports.
+ */
+int fpu_set_guest_xcr0(uint64_t val)
+{
+	if (!host_xcr0 || !(val & XSTATE_X87) || (val & ~host_xcr0) ||
+	    ((val & XSTATE_AVX) && !(val & XSTATE_SSE)) ||
+	    ((val & XSTATE_AVX512) && (val & (XSTATE_AVX512 | XSTATE_AVX)) !=
+	     (XSTATE_AVX512 | XSTATE_AVX)))
+		return -EINVAL;
+	xsetbv(0, val);
+	return 0;
 }
 
 void fpu_save(struct vcpu *v)

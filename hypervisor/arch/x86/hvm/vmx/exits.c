@@ -13,6 +13,7 @@
 #include <lamina/domain.h>
 #include <lamina/errno.h>
 #include <lamina/lib.h>
+#include <asm/fpu.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/vmx/vmx.h>
 #include <asm/processor.h>
@@ -114,6 +115,22 @@ static void exit_vmcall(struct vcpu *v)
 static void exit_vmx_insn(struct vcpu *v)
 {
 	vmx_vcpu_inject_exception(v, X86_TRAP_UD, false, 0, 0);
+}
+
+/*
+ * XSETBV always exits under VMX. The guest's XCR0 is live in the CPU
+ * while the vCPU is loaded (asm/fpu.h), so a valid value goes straight
+ * there; CPL > 0 and CR4.OSXSAVE clear fault before the exit.
+ */
+static void exit_xsetbv(struct vcpu *v)
+{
+	struct guest_regs *r = &v->regs;
+
+	if ((uint32_t)r->rcx ||
+	    fpu_set_guest_xcr0((r->rdx << 32) | (uint32_t)r->rax))
+		vmx_vcpu_inject_exception(v, X86_TRAP_GP, true, 0, 0);
+	else
+		vmx_skip_insn(v);
 }
 
 /* String and REP forms are not emulated yet (as with SVM). */
@@ -230,6 +247,7 @@ static const vmx_exit_fn vmx_exit_table[VMX_NR_EXIT_REASONS] = {
 	[EXIT_REASON_INVEPT] = exit_vmx_insn,
 	[EXIT_REASON_RDTSCP] = exit_rdtscp,
 	[EXIT_REASON_INVVPID] = exit_vmx_insn,
+	[EXIT_REASON_XSETBV] = exit_xsetbv,
 	[EXIT_REASON_VMFUNC] = exit_vmx_insn,
 };
 

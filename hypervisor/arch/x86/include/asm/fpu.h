@@ -22,6 +22,12 @@ void fpu_init_cpu(void);
 int vcpu_fpu_init(struct vcpu *v);
 void vcpu_fpu_destroy(struct vcpu *v);
 
+/*
+ * A guest's XSETBV of XCR0 where it exits (VMX): load val if a CPU with
+ * the components switched here would accept it; else -EINVAL (#GP).
+ */
+int fpu_set_guest_xcr0(uint64_t val);
+
 /* Context switch: save the CPU's state into v / load v's state. */
 void fpu_save(struct vcpu *v);
 void fpu_restore(struct vcpu *v);
