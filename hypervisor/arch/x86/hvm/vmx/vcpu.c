@@ -63,6 +63,9 @@ void vmx_vcpu_destroy(struct vcpu *v)
 
 	if (!vx)
 		return;
+	if (vx->moves)
+		printk("(lamina) d%uv%u: VMCS moves between CPUs: %u\n",
+		       v->domain->domain_id, v->vcpu_id, vx->moves);
 	if (vx->vmcs) {
 		vmx_vmcs_release(vx);
 		free_xenheap_pages(vx->vmcs, 0);

@@ -172,8 +172,10 @@ void vmx_vmcs_load(struct vcpu *v)
 	int active = __atomic_load_n(&vx->active_cpu, __ATOMIC_ACQUIRE);
 	unsigned long flags;
 
-	if (active >= 0 && active != cpu)
+	if (active >= 0 && active != cpu) {
 		vmcs_clear_remote(vx, active);
+		vx->moves++;
+	}
 	flags = local_irq_save();
 	if (vx->active_cpu != cpu) {
 		/* VMCLEAR first: it sets the launch state of a new VMCS. */

@@ -58,6 +58,7 @@ struct vmx_vcpu {
 	bool launched;			/* VMLAUNCH done since the VMCLEAR */
 	bool controls_done;		/* control fields written once */
 	bool pvh_pending;		/* write the PVH start state */
+	unsigned int moves;		/* loads on a new CPU after the first */
 	uint64_t cr2;			/* the guest's, while not running */
 	uint64_t host_cr0, host_cr3, host_cr4;	/* as last written */
 	uint64_t pdptes[4];		/* for vcpu_paging() */
