@@ -91,8 +91,18 @@ void vmx_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx)
 	vx->pvh_pending = true;
 }
 
+/*
+ * The guest state below lives in the VMCS, which only the CPU running v
+ * can read: these are for v's own exit handlers (SVM's work anywhere).
+ */
+static void assert_loaded(struct vcpu *v)
+{
+	ASSERT(vmx_cpus[smp_processor_id()].current == v->hvm);
+}
+
 bool vmx_vcpu_is_64bit(struct vcpu *v)
 {
+	assert_loaded(v);
 	return (vmread(GUEST_IA32_EFER) & EFER_LMA) &&
 	       (vmread(GUEST_CS_AR_BYTES) & VMX_AR_L);
 }
@@ -100,6 +110,7 @@ bool vmx_vcpu_is_64bit(struct vcpu *v)
 /* The CPL is SS.DPL under VMX. */
 unsigned int vmx_vcpu_cpl(struct vcpu *v)
 {
+	assert_loaded(v);
 	return VMX_AR_DPL(vmread(GUEST_SS_AR_BYTES));
 }
 
@@ -108,6 +119,7 @@ void vmx_vcpu_paging(struct vcpu *v, struct guest_paging *p)
 	struct vmx_vcpu *vx = v->hvm;
 	unsigned int i;
 
+	assert_loaded(v);
 	p->cr0 = vmread(GUEST_CR0);
 	p->cr3 = vmread(GUEST_CR3);
 	p->cr4 = vmread(GUEST_CR4);
@@ -146,6 +158,7 @@ void vmx_vcpu_inject_exception(struct vcpu *v, unsigned int vec,
 	uint32_t info;
 	int combined;
 
+	assert_loaded(v);
 	BUG_ON(vec >= 32 || vec == 2);
 	if ((pending & INTR_INFO_VALID) &&
 	    ((pending & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT) ==

@@ -12,8 +12,8 @@ struct guest_paging;
 
 /*
  * What the CPU supports, as vmx_probe() chose it (boot CPU, before any
- * other CPU starts; read-only afterwards). Every CPU must offer the
- * same: cpu_up() checks its capability MSRs against these.
+ * other CPU starts; read-only afterwards). Every CPU is assumed to
+ * offer the same (cpu_up() checks the VMCS revision only).
  */
 struct vmx_caps {
 	uint32_t revision;		/* VMCS revision identifier */
