@@ -277,4 +277,5 @@ void vmx_write_pvh_state(struct vcpu *v)
 		vmwrite(GUEST_PDPTE0 + 2 * i, 0);
 	vx->cr2 = 0;
 	vx->pvh_pending = false;
+	vmx_debug_entry_test();
 }

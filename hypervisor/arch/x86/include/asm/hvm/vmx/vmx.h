@@ -111,6 +111,15 @@ int vmx_set_efer(struct vcpu *v, uint64_t val);
 uint64_t vmx_guest_cr0(void);
 uint64_t vmx_guest_cr4(void);
 
+/* debug/entry_test.c: vmx_test= breaks each PVH start state on purpose. */
+#ifdef CONFIG_DEBUG
+void vmx_debug_entry_test(void);
+#else
+static inline void vmx_debug_entry_test(void)
+{
+}
+#endif
+
 /*
  * The world switch (vmx/entry.S): load the guest GPRs from *regs and
  * VMLAUNCH (launched false) or VMRESUME; on the VM exit save them back.
