@@ -307,6 +307,10 @@ static void stale_outs(uint8_t *a, uint8_t *b)
  * (#GP, as Xen), or nothing (#PF). Under QEMU every exit flushes the
  * TLB, so a host interrupt between the two steps makes the CPU itself
  * fault (#UD from the other bytes, the same #PF): those tries repeat.
+ * Under VMX the CPU reports each exit with the instruction's length, so
+ * the hypervisor (Lamina as Xen) fetches only what it emulates from
+ * memory, string I/O: a stale CPUID just runs, and only the OUTSB half
+ * applies.
  */
 static void test_stale_tlb(void)
 {
@@ -318,7 +322,7 @@ static void test_stale_tlb(void)
 	memcpy(a + 0x40, "\x0f\xa2\xc3", 3);		/* cpuid; ret */
 	b[0] = 0xc3;
 	memcpy(b + 0x40, "\x0f\x0b", 2);		/* ud2 */
-	for (tries = 0; tries < 5; tries++) {
+	for (tries = 0; !exits_vmcall && tries < 5; tries++) {
 		CHECK_EQ(map_2m(x, (uint64_t)a), 0);
 		call_at(x);
 		remap_2m_stale(x, (uint64_t)b);
@@ -326,8 +330,10 @@ static void test_stale_tlb(void)
 		if (vec != X86_EXC_UD)
 			break;
 	}
-	CHECK_EQ(vec, X86_EXC_GP);
-	CHECK(last_fault.rip == x + 0x40);
+	if (!exits_vmcall) {
+		CHECK_EQ(vec, X86_EXC_GP);
+		CHECK(last_fault.rip == x + 0x40);
+	}
 	/* The same with OUTSB, whose operands come from the decoding. */
 	stale_outs(a, b);
 	for (tries = 0; tries < 5; tries++) {
@@ -340,6 +346,8 @@ static void test_stale_tlb(void)
 	}
 	CHECK_EQ(vec, X86_EXC_GP);
 	CHECK(last_fault.rip == x + 0x89);
+	if (exits_vmcall)
+		goto out;
 	/* Not present any more: #PF at the instruction. */
 	CHECK_EQ(map_2m(x, (uint64_t)a), 0);
 	call_at(x);
@@ -359,6 +367,7 @@ static void test_stale_tlb(void)
 	CHECK_EQ(catch_fault(run_at, (void *)(x + PAGE_SIZE_2M - 1)),
 		 X86_EXC_PF);
 	CHECK(last_fault.cr2 == x + PAGE_SIZE_2M);
+out:
 	unmap_2m(x);
 	unmap_2m(x + PAGE_SIZE_2M);
 }

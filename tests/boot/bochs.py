@@ -56,6 +56,13 @@ HELLO = DOM0 + [r"\nhello from the reference guest\n",
                 r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE
 
 
+PASSED = r"\n\d+ passed, 0 failed"
+MODES = ["32-bit protected mode, paging off", "16-bit protected mode",
+         "16-bit protected mode, 32-bit addressing", "real mode",
+         "real mode, 32-bit addressing", "32-bit paging, 4 MiB alias page",
+         "32-bit paging, 4 KiB alias page", "PAE paging, 2 MiB alias page",
+         "PAE paging, 4 KiB alias page"]
+
 # pv-guest-patches/cpumodes, with its Intel-only checks: every CR0/CR4
 # write below that flips CR0.NE is emulated by the VMX back end.
 CPUMODES = [
@@ -127,6 +134,31 @@ def cases():
              r"d0v0 exit 2 ", r"RIP 0008:00000000001[0-9a-f]{5} ",
              r"rax [0-9a-f]{16}  rbx", r"cs   sel 0008 attr 0a09b"] +
              DOM0_GONE, [("triple.elf", "")]),
+        Case("vmx-dom0-unhandled-exit", DOM0 + [
+             r"unhandled: RDPMC next",
+             r"\(lamina\) domain 0 crashed: unhandled intercept: RDPMC",
+             r"d0v0 exit 15 ", r"RIP 0008:00000000001[0-9a-f]{5} ",
+             r"cs   sel 0008 attr 0a09b"] + DOM0_GONE,
+             [("unhandled.elf", "")]),
+        # The intercept programs, as the SVM cases in run.py.
+        Case("vmx-dom0-intercepts", DOM0 + [
+             r"\(d0\) rep outsb\n", r"\(d0\) rep outsb backwards",
+             r"\(d0\) rep outsw", PASSED] + DOM0_GONE,
+             [("intercepts.elf", "")]),
+        Case("vmx-dom0-vaddr", DOM0 + [
+             r"vaddr: written from the alias mapping", PASSED] + DOM0_GONE,
+             [("vaddr.elf", "")]),
+        Case("vmx-dom0-modes", DOM0 + [
+             r"\(d0\) modes: " + m + r"\n" for m in MODES] + [PASSED] +
+             DOM0_GONE, [("modes.elf", "")]),
+        Case("vmx-dom0-exits", DOM0 + [
+             r"exits: console_io buffer on a user page, RFLAGS.AC set",
+             r"\(d0\) exits: addr32 rep outsb\n",
+             r"\(d0\) exits: rep outsb from fs\n", PASSED] + DOM0_GONE,
+             [("exits.elf", "")]),
+        Case("vmx-dom0-policy", DOM0 + [
+             r"hypervisor command line: 'console=com1 com1=115200,8n1'",
+             PASSED] + DOM0_GONE, [("policy.elf", "")]),
         Case("vmx-dom0-nullcall", DOM0 + [
              r"nullcall: xen_version by vmcall: median \d+ cycles",
              r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE,

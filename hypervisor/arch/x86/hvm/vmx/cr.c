@@ -7,8 +7,8 @@
  * unrestricted guest), CR0.CD and NW (VM entries and exits never change
  * them: host and guest share the real ones, so the guest's live in the
  * read shadow only and caching stays the host's), and those it cannot
- * have: bits VMX forbids, SMXE
- * (GETSEC is not emulated), CET and PKS (their state is not switched)
+ * have: bits VMX forbids, SMXE (GETSEC is not emulated), PKE, CET and
+ * PKS (their state is not switched; the CPUID policy hides them too)
  * and OSXSAVE while the host has not enabled XSAVE (XSETBV would exit
  * into a host that cannot execute it). Those bits are host-owned: the
  * guest reads its own value from the read shadow, and a write that
@@ -22,6 +22,7 @@
 #include <lamina/lib.h>
 #include <asm/hvm/cpuid.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/msr.h>
 #include <asm/hvm/vmx/vmx.h>
 #include <asm/processor.h>
 
@@ -50,10 +51,8 @@
 #define CR4_TLB_BITS	(CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCIDE | \
 			 CR4_SMEP | CR4_SMAP | CR4_PKE | CR4_LA57)
 
-#define EFER_LMA	(1ULL << 10)
 /* PAE PDPTE bits that must be 0 (below MAXPHYADDR). */
 #define PDPTE_RSVD	0x1e6ULL
-#define X86_TRAP_GP	13
 
 /* Bits VMX sets in the real CR0 whatever the guest writes. */
 static uint64_t cr0_forced(void)
@@ -69,7 +68,7 @@ static uint64_t cr0_forced(void)
 void vmx_cr_setup(void)
 {
 	uint64_t cr4_reserved = ~vmx_caps.cr4_fixed1 | CR4_VMXE | CR4_SMXE |
-				CR4_CET | CR4_PKS;
+				CR4_PKE | CR4_CET | CR4_PKS;
 
 	if (!(read_cr4() & CR4_OSXSAVE))
 		cr4_reserved |= CR4_OSXSAVE;
@@ -255,7 +254,7 @@ void vmx_exit_cr_access(struct vcpu *v)
 	if (!rc)
 		vmx_skip_insn(v);
 	else if (rc == -EINVAL)
-		vmx_vcpu_inject_exception(v, X86_TRAP_GP, true, 0, 0);
+		hvm_inject_gp0(v);
 	return;
 
 unexpected:
@@ -263,14 +262,13 @@ unexpected:
 	vcpu_crash(v, "unexpected control-register exit");
 }
 
-/* WRMSR EFER: the bits a 64-bit guest uses; LMA follows CR0.PG. */
+/* WRMSR EFER: the policy's checks (hvm/msr.c); LMA follows CR0.PG. */
 int vmx_set_efer(struct vcpu *v, uint64_t val)
 {
 	uint64_t efer = vmread(GUEST_IA32_EFER);
 
-	if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
-		return -EPERM;
-	if ((vmx_guest_cr0() & X86_CR0_PG) && ((val ^ efer) & EFER_LME))
+	if (hvm_efer_check(&v->domain->arch.cpuid, efer, val,
+			   vmx_guest_cr0() & X86_CR0_PG))
 		return -EPERM;
 	vmwrite(GUEST_IA32_EFER, (val & ~EFER_LMA) | (efer & EFER_LMA));
 	return 0;

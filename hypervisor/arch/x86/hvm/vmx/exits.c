@@ -4,11 +4,20 @@
  * handler decodes the exit qualification, calls the vendor-neutral
  * handler (hvm/) and skips the instruction by the length the CPU
  * reports (VM_EXIT_INSTRUCTION_LEN: VMX always gives it for instruction
- * exits, so no decoding is needed). An exit without a handler, or a
- * failed VM entry, crashes the domain, never the host.
+ * exits, so only string I/O, emulated from memory, is fetched). An exit
+ * without a handler, or a failed VM entry, crashes the domain, never
+ * the host.
  *
- * VMX instructions executed by the guest raise #UD, as on a CPU without
- * VMX (CPUID hides it), which is what Xen does without nested HVM.
+ * Intercepted instructions and what the guest gets (docs/cpuid-msr.md):
+ *   CPUID, RDMSR/WRMSR, IN/OUT, INS/OUTS, VMCALL   emulated
+ *   MOV to CR0/CR4 changing a host-owned bit       emulated (cr.c)
+ *   XSETBV               checked and loaded (the guest's XCR0 is live)
+ *   HLT                  hvm_halt()
+ *   RDTSC, RDTSCP        guest TSC; RDTSCP's ECX is the guest's TSC_AUX
+ *   INVD, WBINVD         no-ops, as SVM and Xen
+ *   VMX instructions, INVEPT, INVVPID, VMFUNC, MONITOR, MWAIT
+ *                        #UD: no nested virtualization, not in CPUID
+ *   RDPMC                #UD above CPL 0, else the domain is crashed
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
@@ -17,10 +26,6 @@
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/vmx/vmx.h>
 #include <asm/processor.h>
-
-#define X86_TRAP_UD	6
-#define X86_TRAP_GP	13
-#define MSR_TSC_AUX	0xc0000103
 
 typedef void (*vmx_exit_fn)(struct vcpu *v);
 
@@ -77,33 +82,26 @@ static void exit_hlt(struct vcpu *v)
 }
 
 /*
- * INVD would drop dirty cache lines, the host's included: skip it, as
- * Xen does (no device is passed through, so caches are coherent).
+ * INVD and WBINVD: nothing to write back or throw away for the guest (no
+ * device reaches guest memory except through the hypervisor), as SVM;
+ * INVD would drop the host's dirty lines too.
  */
-static void exit_invd(struct vcpu *v)
+static void exit_cache(struct vcpu *v)
 {
 	vmx_skip_insn(v);
 }
 
-/* The guest sees the host's TSC (no offset, no scaling). */
-static void exit_rdtsc(struct vcpu *v)
+/* RDTSC and RDTSCP: the guest TSC; RDTSCP's ECX is the vCPU's TSC_AUX. */
+static void exit_tsc(struct vcpu *v)
 {
-	uint64_t tsc = rdtsc();
+	struct guest_regs *r = &v->regs;
+	uint64_t tsc = hvm_guest_tsc(v);
 
-	v->regs.rax = (uint32_t)tsc;
-	v->regs.rdx = tsc >> 32;
+	r->rax = (uint32_t)tsc;
+	r->rdx = tsc >> 32;
+	if ((vmx_of(v)->exit_reason & 0xffff) == EXIT_REASON_RDTSCP)
+		r->rcx = (uint32_t)v->arch.msrs.tsc_aux;
 	vmx_skip_insn(v);
-}
-
-/* RDTSCP: ECX is the guest's TSC_AUX as its MSR policy gives it. */
-static void exit_rdtscp(struct vcpu *v)
-{
-	uint64_t aux;
-
-	if (hvm_msr_read(v, MSR_TSC_AUX, &aux))
-		aux = 0;
-	v->regs.rcx = (uint32_t)aux;
-	exit_rdtsc(v);
 }
 
 static void exit_vmcall(struct vcpu *v)
@@ -112,9 +110,26 @@ static void exit_vmcall(struct vcpu *v)
 	hvm_hypercall(v);
 }
 
-static void exit_vmx_insn(struct vcpu *v)
+/*
+ * Instructions the guest's CPU does not have (VMX: no nested
+ * virtualization; MONITOR/MWAIT: not in its CPUID): the exception is the
+ * instruction's, so RIP stays.
+ */
+static void exit_ud(struct vcpu *v)
 {
-	vmx_vcpu_inject_exception(v, X86_TRAP_UD, false, 0, 0);
+	hvm_inject_ud(v);
+}
+
+/*
+ * RDPMC: no virtual PMU, and the host's counters must not leak. From
+ * CPL 0 the domain is crashed, above it the guest gets #UD (as SVM).
+ */
+static void exit_rdpmc(struct vcpu *v)
+{
+	if (vmx_vcpu_cpl(v))
+		hvm_inject_ud(v);
+	else
+		vcpu_crash(v, "unhandled intercept: RDPMC");
 }
 
 /*
@@ -128,12 +143,44 @@ static void exit_xsetbv(struct vcpu *v)
 
 	if ((uint32_t)r->rcx ||
 	    fpu_set_guest_xcr0((r->rdx << 32) | (uint32_t)r->rax))
-		vmx_vcpu_inject_exception(v, X86_TRAP_GP, true, 0, 0);
+		hvm_inject_gp0(v);
 	else
 		vmx_skip_insn(v);
 }
 
-/* String and REP forms are not emulated yet (as with SVM). */
+/* INS/OUTS: the decoded instruction must be what the exit describes. */
+static bool string_io_matches(const struct insn *in, bool is_in,
+			      unsigned int size)
+{
+	unsigned int op = is_in ? 0x6c : 0x6e;
+
+	if (in->map != INSN_MAP_1BYTE || (in->opcode & ~1) != op)
+		return false;
+	return size == (in->opcode & 1 ? MIN(in->op_bytes, 4) : 1);
+}
+
+/*
+ * INS/OUTS: the exit gives port, size and direction, the decoded
+ * instruction its address size and segment (hvm_string_io()). The bytes
+ * fetched must be the instruction that exited (another vCPU may have
+ * changed them): else #GP and nothing done, as SVM and Xen.
+ */
+static void exit_string_io(struct vcpu *v, uint64_t q, unsigned int size,
+			   bool in)
+{
+	struct insn insn;
+
+	if (hvm_fetch_insn(v, &insn))
+		return;
+	if (!string_io_matches(&insn, in, size)) {
+		hvm_inject_gp0(v);
+		return;
+	}
+	if (hvm_string_io(v, &insn, q >> IO_QUAL_PORT_SHIFT, size, in,
+			  q & IO_QUAL_REP))
+		vmx_skip_insn(v);
+}
+
 static void exit_io(struct vcpu *v)
 {
 	uint64_t q = vmx_of(v)->exit_qual;
@@ -141,8 +188,8 @@ static void exit_io(struct vcpu *v)
 	bool in = q & IO_QUAL_IN;
 	uint32_t val = v->regs.rax;
 
-	if (q & (IO_QUAL_STRING | IO_QUAL_REP)) {
-		vcpu_crash(v, "string I/O not emulated");
+	if (q & IO_QUAL_STRING) {
+		exit_string_io(v, q, size, in);
 		return;
 	}
 	hvm_portio(v, q >> IO_QUAL_PORT_SHIFT, size, in, &val);
@@ -155,44 +202,6 @@ static void exit_io(struct vcpu *v)
 			      (val & mask);
 	}
 	vmx_skip_insn(v);
-}
-
-/* EFER lives in the VMCS; every other MSR is the policy's (hvm/). */
-static void exit_rdmsr(struct vcpu *v)
-{
-	struct guest_regs *r = &v->regs;
-	uint32_t msr = r->rcx;
-	uint64_t val;
-	int rc = 0;
-
-	if (msr == MSR_EFER)
-		val = vmread(GUEST_IA32_EFER);
-	else
-		rc = hvm_msr_read(v, msr, &val);
-	if (rc) {
-		vmx_vcpu_inject_exception(v, X86_TRAP_GP, true, 0, 0);
-		return;
-	}
-	r->rax = (uint32_t)val;
-	r->rdx = val >> 32;
-	vmx_skip_insn(v);
-}
-
-static void exit_wrmsr(struct vcpu *v)
-{
-	struct guest_regs *r = &v->regs;
-	uint32_t msr = r->rcx;
-	uint64_t val = (r->rdx << 32) | (uint32_t)r->rax;
-	int rc;
-
-	if (msr == MSR_EFER)
-		rc = vmx_set_efer(v, val);
-	else
-		rc = hvm_msr_write(v, msr, val);
-	if (rc)
-		vmx_vcpu_inject_exception(v, X86_TRAP_GP, true, 0, 0);
-	else
-		vmx_skip_insn(v);
 }
 
 /* No MMIO emulation yet: an access outside guest RAM is fatal. */
@@ -226,29 +235,33 @@ static const vmx_exit_fn vmx_exit_table[VMX_NR_EXIT_REASONS] = {
 	[EXIT_REASON_OTHER_SMI] = exit_nothing,
 	[EXIT_REASON_CPUID] = exit_cpuid,
 	[EXIT_REASON_HLT] = exit_hlt,
-	[EXIT_REASON_INVD] = exit_invd,
-	[EXIT_REASON_RDTSC] = exit_rdtsc,
+	[EXIT_REASON_INVD] = exit_cache,
+	[EXIT_REASON_RDPMC] = exit_rdpmc,
+	[EXIT_REASON_RDTSC] = exit_tsc,
 	[EXIT_REASON_VMCALL] = exit_vmcall,
-	[EXIT_REASON_VMCLEAR] = exit_vmx_insn,
-	[EXIT_REASON_VMLAUNCH] = exit_vmx_insn,
-	[EXIT_REASON_VMPTRLD] = exit_vmx_insn,
-	[EXIT_REASON_VMPTRST] = exit_vmx_insn,
-	[EXIT_REASON_VMREAD] = exit_vmx_insn,
-	[EXIT_REASON_VMRESUME] = exit_vmx_insn,
-	[EXIT_REASON_VMWRITE] = exit_vmx_insn,
-	[EXIT_REASON_VMXOFF] = exit_vmx_insn,
-	[EXIT_REASON_VMXON] = exit_vmx_insn,
+	[EXIT_REASON_VMCLEAR] = exit_ud,
+	[EXIT_REASON_VMLAUNCH] = exit_ud,
+	[EXIT_REASON_VMPTRLD] = exit_ud,
+	[EXIT_REASON_VMPTRST] = exit_ud,
+	[EXIT_REASON_VMREAD] = exit_ud,
+	[EXIT_REASON_VMRESUME] = exit_ud,
+	[EXIT_REASON_VMWRITE] = exit_ud,
+	[EXIT_REASON_VMXOFF] = exit_ud,
+	[EXIT_REASON_VMXON] = exit_ud,
 	[EXIT_REASON_CR_ACCESS] = vmx_exit_cr_access,
 	[EXIT_REASON_IO_INSTRUCTION] = exit_io,
-	[EXIT_REASON_MSR_READ] = exit_rdmsr,
-	[EXIT_REASON_MSR_WRITE] = exit_wrmsr,
+	[EXIT_REASON_MSR_READ] = vmx_exit_rdmsr,
+	[EXIT_REASON_MSR_WRITE] = vmx_exit_wrmsr,
+	[EXIT_REASON_MWAIT] = exit_ud,
+	[EXIT_REASON_MONITOR] = exit_ud,
 	[EXIT_REASON_EPT_VIOLATION] = exit_ept_violation,
 	[EXIT_REASON_EPT_MISCONFIG] = exit_ept_misconfig,
-	[EXIT_REASON_INVEPT] = exit_vmx_insn,
-	[EXIT_REASON_RDTSCP] = exit_rdtscp,
-	[EXIT_REASON_INVVPID] = exit_vmx_insn,
+	[EXIT_REASON_INVEPT] = exit_ud,
+	[EXIT_REASON_RDTSCP] = exit_tsc,
+	[EXIT_REASON_INVVPID] = exit_ud,
+	[EXIT_REASON_WBINVD] = exit_cache,
 	[EXIT_REASON_XSETBV] = exit_xsetbv,
-	[EXIT_REASON_VMFUNC] = exit_vmx_insn,
+	[EXIT_REASON_VMFUNC] = exit_ud,
 };
 
 /*

@@ -23,14 +23,14 @@
 #include <asm/irq.h>
 #include <asm/processor.h>
 
+#define RFLAGS_TF	(1ULL << 8)
+#define RFLAGS_RF	(1ULL << 16)
 #define RFLAGS_VM	(1ULL << 17)
 /* Exceptions that push an error code (in protected mode). */
 #define EXC_HAS_EC	((1U << 8) | (1U << 10) | (1U << 11) | (1U << 12) | \
 			 (1U << 13) | (1U << 14) | (1U << 17) | (1U << 21))
 #define EXC_CONTRIBUTORY ((1U << 0) | (1U << 10) | (1U << 11) | \
 			  (1U << 12) | (1U << 13))
-#define X86_TRAP_DF	8
-#define X86_TRAP_PF	14
 
 int vmx_vcpu_init(struct vcpu *v)
 {
@@ -50,7 +50,8 @@ int vmx_vcpu_init(struct vcpu *v)
 	*(uint32_t *)vx->vmcs = vmx_caps.revision;
 	vx->vmcs_pa = virt_to_maddr(vx->vmcs);
 	memset(vx->io_bitmap, 0xff, 2 * PAGE_SIZE);
-	memset(vx->msr_bitmap, 0xff, PAGE_SIZE);
+	vmx_msr_bitmap_init(vx->msr_bitmap);
+	vx->uid = vmx_new_uid();
 	/* Out of VPIDs: this vCPU runs without (a flush on every entry). */
 	vx->vpid = vmx_vpid_alloc();
 	hvm_vcpu_init_common(v);
@@ -135,18 +136,18 @@ void vmx_vcpu_paging(struct vcpu *v, struct guest_paging *p)
 /*
  * Two exceptions at once (an event was being delivered when the exit
  * came, and the handler raises another): the SDM's double-fault table.
- * Returns the vector to deliver, X86_TRAP_DF, or -1 for a triple fault.
+ * Returns the vector to deliver, X86_EXC_DF, or -1 for a triple fault.
  */
 static int combine_exceptions(unsigned int first, unsigned int second)
 {
 	bool c1 = EXC_CONTRIBUTORY >> first & 1;
 	bool c2 = EXC_CONTRIBUTORY >> second & 1;
 
-	if (first == X86_TRAP_DF)
+	if (first == X86_EXC_DF)
 		return -1;
-	if ((c1 && c2) || (first == X86_TRAP_PF && (c2 || second ==
-						    X86_TRAP_PF)))
-		return X86_TRAP_DF;
+	if ((c1 && c2) || (first == X86_EXC_PF && (c2 || second ==
+						    X86_EXC_PF)))
+		return X86_EXC_DF;
 	return second;
 }
 
@@ -173,7 +174,7 @@ void vmx_vcpu_inject_exception(struct vcpu *v, unsigned int vec,
 			ec = 0;
 		vec = combined;
 	}
-	if (vec == X86_TRAP_PF)
+	if (vec == X86_EXC_PF)
 		vx->cr2 = cr2;
 	/* VM entry insists: an error code exactly when the CPU pushes one. */
 	info = INTR_INFO_VALID | (INTR_TYPE_HW_EXCEPTION <<
@@ -187,6 +188,7 @@ void vmx_vcpu_inject_exception(struct vcpu *v, unsigned int vec,
 
 uint64_t vmx_vcpu_seg_base(struct vcpu *v, enum insn_seg seg)
 {
+	assert_loaded(v);
 	if (seg >= INSN_SEG_NR)
 		seg = INSN_SEG_DS;
 	/* enum insn_seg has the VMCS's order: ES, CS, SS, DS, FS, GS. */
@@ -199,6 +201,7 @@ enum insn_mode vmx_vcpu_insn_mode(struct vcpu *v)
 {
 	uint32_t ar;
 
+	assert_loaded(v);
 	if (v->regs.rflags & RFLAGS_VM)
 		return INSN_MODE_16;
 	ar = vmread(GUEST_CS_AR_BYTES);
@@ -212,6 +215,7 @@ enum insn_mode vmx_vcpu_insn_mode(struct vcpu *v)
  */
 void vmx_vcpu_set_tsc_offset(struct vcpu *v, int64_t offset)
 {
+	assert_loaded(v);
 	vmwrite(TSC_OFFSET, (uint64_t)offset);
 }
 
@@ -226,6 +230,15 @@ void vmx_skip_insn(struct vcpu *v)
 	if (intr & (INTR_BLOCK_STI | INTR_BLOCK_MOV_SS))
 		vmwrite(GUEST_INTERRUPTIBILITY_INFO,
 			intr & ~(INTR_BLOCK_STI | INTR_BLOCK_MOV_SS));
+	/*
+	 * RF is spent, and a single step ends after it: a pending #DB with
+	 * BS, which the CPU delivers after the entry (an instruction's exit
+	 * leaves the field clear on hardware).
+	 */
+	v->regs.rflags &= ~RFLAGS_RF;
+	if (v->regs.rflags & RFLAGS_TF)
+		vmwrite(GUEST_PENDING_DBG_EXCEPTIONS,
+			vmread(GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
 }
 
 /* Interrupts off, v's VMCS current: what VMX does not load for us. */
@@ -297,6 +310,7 @@ void vmx_vcpu_run(struct vcpu *v)
 		vmx_vmcs_setup(v);
 	if (vx->pvh_pending)
 		vmx_write_pvh_state(v);
+	vmx_msrs_load(vx);
 	for (;;) {
 		local_irq_disable();
 		if (!sched_may_enter(v)) {

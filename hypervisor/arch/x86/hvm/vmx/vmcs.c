@@ -219,9 +219,6 @@ void vmx_vmcs_setup(struct vcpu *v)
 	vmwrite(IO_BITMAP_B, virt_to_maddr(vx->io_bitmap) + PAGE_SIZE);
 	vmwrite(MSR_BITMAP, virt_to_maddr(vx->msr_bitmap));
 	vmwrite(EPT_POINTER, vmx_eptp(v));
-	/* XSAVES/XRSTORS run natively with the host's IA32_XSS. */
-	if (cpu2 & CPU2_ENABLE_XSAVES)
-		vmwrite(XSS_EXIT_BITMAP, 0);
 	if (vx->vpid)
 		vmwrite(VIRTUAL_PROCESSOR_ID, vx->vpid);
 	vmwrite(TSC_OFFSET, v->arch.msrs.tsc_offset);

@@ -29,6 +29,14 @@
 struct vmx_caps vmx_caps;
 struct vmx_cpu vmx_cpus[CONFIG_NR_CPUS];
 
+/* Source of vmx_vcpu.uid (0: none). */
+static uint64_t next_uid = 1;
+
+uint64_t vmx_new_uid(void)
+{
+	return __atomic_fetch_add(&next_uid, 1, __ATOMIC_RELAXED);
+}
+
 /* VPIDs in use, one bit each; VPID 0 is the host's. Atomic bit ops. */
 static unsigned long vpid_map[65536 / 64] = { 1 };
 
@@ -77,14 +85,15 @@ static bool probe_controls(uint64_t basic)
 	    !controls("processor-based", tru ?
 		      MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 		      MSR_IA32_VMX_PROCBASED_CTLS,
-		      CPU_HLT_EXITING | CPU_RDTSC_EXITING |
+		      CPU_HLT_EXITING | CPU_RDTSC_EXITING | CPU_RDPMC_EXITING |
+		      CPU_MWAIT_EXITING | CPU_MONITOR_EXITING |
 		      CPU_USE_TSC_OFFSETTING | CPU_USE_IO_BITMAPS |
 		      CPU_USE_MSR_BITMAPS | CPU_SECONDARY_CONTROLS, 0,
 		      &c->cpu) ||
 	    !controls("secondary", MSR_IA32_VMX_PROCBASED_CTLS2,
 		      CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST,
 		      CPU2_ENABLE_VPID | CPU2_ENABLE_RDTSCP |
-		      CPU2_ENABLE_INVPCID | CPU2_ENABLE_XSAVES, &c->cpu2) ||
+		      CPU2_ENABLE_INVPCID | CPU2_WBINVD_EXITING, &c->cpu2) ||
 	    !controls("VM-exit", tru ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
 		      MSR_IA32_VMX_EXIT_CTLS,
 		      EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_PAT | EXIT_LOAD_PAT |
@@ -206,6 +215,7 @@ static const struct hvm_ops vmx_ops = {
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.vcpu_set_pvh_entry = vmx_vcpu_set_pvh_entry,
 	.vcpu_run = vmx_vcpu_run,
+	.vcpu_ctxt_switch_from = vmx_vcpu_ctxt_switch_from,
 	.vcpu_dump = vmx_vcpu_dump,
 	.vcpu_is_64bit = vmx_vcpu_is_64bit,
 	.vcpu_cpl = vmx_vcpu_cpl,

@@ -80,9 +80,9 @@
 #define CPU2_ENABLE_EPT			(1U << 1)
 #define CPU2_ENABLE_RDTSCP		(1U << 3)
 #define CPU2_ENABLE_VPID		(1U << 5)
+#define CPU2_WBINVD_EXITING		(1U << 6)
 #define CPU2_UNRESTRICTED_GUEST		(1U << 7)
 #define CPU2_ENABLE_INVPCID		(1U << 12)
-#define CPU2_ENABLE_XSAVES		(1U << 20)
 
 /* VM-exit controls */
 #define EXIT_SAVE_DEBUG_CONTROLS	(1U << 2)
@@ -126,7 +126,6 @@
 #define VM_ENTRY_MSR_LOAD_ADDR		0x200a
 #define TSC_OFFSET			0x2010
 #define EPT_POINTER			0x201a
-#define XSS_EXIT_BITMAP			0x202c
 #define GUEST_PHYSICAL_ADDRESS		0x2400
 #define VMCS_LINK_POINTER		0x2800
 #define GUEST_IA32_DEBUGCTL		0x2802
@@ -242,6 +241,9 @@
 #define INTR_INFO_NMI_UNBLOCK	(1U << 12)	/* exit info only */
 #define INTR_INFO_VALID		(1U << 31)
 
+/* Pending debug exceptions: a single step (DR6.BS) */
+#define PENDING_DBG_BS		(1U << 14)
+
 /* Guest interruptibility state */
 #define INTR_BLOCK_STI		(1U << 0)
 #define INTR_BLOCK_MOV_SS	(1U << 1)
@@ -259,6 +261,7 @@
 #define EXIT_REASON_GETSEC		11
 #define EXIT_REASON_HLT			12
 #define EXIT_REASON_INVD		13
+#define EXIT_REASON_RDPMC		15
 #define EXIT_REASON_RDTSC		16
 #define EXIT_REASON_VMCALL		18
 #define EXIT_REASON_VMCLEAR		19
@@ -276,12 +279,15 @@
 #define EXIT_REASON_MSR_WRITE		32
 #define EXIT_REASON_INVALID_STATE	33
 #define EXIT_REASON_MSR_LOADING		34
+#define EXIT_REASON_MWAIT		36
+#define EXIT_REASON_MONITOR		39
 #define EXIT_REASON_MCE_DURING_ENTRY	41
 #define EXIT_REASON_EPT_VIOLATION	48
 #define EXIT_REASON_EPT_MISCONFIG	49
 #define EXIT_REASON_INVEPT		50
 #define EXIT_REASON_RDTSCP		51
 #define EXIT_REASON_INVVPID		53
+#define EXIT_REASON_WBINVD		54
 #define EXIT_REASON_XSETBV		55
 #define EXIT_REASON_VMFUNC		59
 #define VMX_NR_EXIT_REASONS		70

@@ -28,6 +28,8 @@ extern struct vmx_caps vmx_caps;
 
 struct vmx_vcpu;
 
+#define VMX_NR_SWITCHED_MSRS	5
+
 /*
  * Per physical CPU. vmxon_pa is written once by the CPU itself in
  * cpu_up(); current only by that CPU (with interrupts off, since the
@@ -38,6 +40,7 @@ struct vmx_cpu {
 	paddr_t vmxon_pa;
 	struct vmx_vcpu *current;	/* VMCS last VMPTRLDed, NULL: none */
 	struct vmx_vcpu *clear_req;	/* set by a requester, cleared here */
+	uint64_t msrs_of;		/* uid whose SYSCALL MSRs are loaded */
 };
 extern struct vmx_cpu vmx_cpus[];
 
@@ -59,6 +62,9 @@ struct vmx_vcpu {
 	bool controls_done;		/* control fields written once */
 	bool pvh_pending;		/* write the PVH start state */
 	unsigned int moves;		/* loads on a new CPU after the first */
+	uint64_t uid;			/* never reused, unlike the address */
+	/* STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE while not loaded */
+	uint64_t syscall_msrs[VMX_NR_SWITCHED_MSRS];
 	uint64_t cr2;			/* the guest's, while not running */
 	uint64_t host_cr0, host_cr3, host_cr4;	/* as last written */
 	uint64_t pdptes[4];		/* for vcpu_paging() */
@@ -70,6 +76,7 @@ struct vmx_vcpu {
 };
 
 /* vmx.c */
+uint64_t vmx_new_uid(void);
 uint16_t vmx_vpid_alloc(void);
 void vmx_vpid_free(uint16_t vpid);
 
@@ -99,6 +106,13 @@ enum insn_mode vmx_vcpu_insn_mode(struct vcpu *v);
 void vmx_vcpu_set_tsc_offset(struct vcpu *v, int64_t offset);
 /* Skip the instruction that caused the exit (length from the VMCS). */
 void vmx_skip_insn(struct vcpu *v);
+
+/* msr.c: the MSR bitmap, MSR exits, the MSRs switched by hand */
+void vmx_msr_bitmap_init(void *bitmap);
+void vmx_msrs_load(struct vmx_vcpu *vx);
+void vmx_vcpu_ctxt_switch_from(struct vcpu *v);
+void vmx_exit_rdmsr(struct vcpu *v);
+void vmx_exit_wrmsr(struct vcpu *v);
 
 /* exits.c: one exit, dispatched by basic exit reason */
 void vmx_handle_exit(struct vcpu *v);
