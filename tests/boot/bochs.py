@@ -122,9 +122,25 @@ def eight_guests():
         reject=r"domain [2-8] crashed|PANIC|FATAL")
 
 
+# Three domains on one CPU keep their own STAR, LSTAR, CSTAR, SFMASK and
+# KERNEL_GS_BASE, which VMX does not switch (vmx/msr.c does).
+def msr_switch():
+    doms = [sched_cases.domain(i, 1) for i in range(1, 4)]
+    return Case(
+        "vmx-sched-msr-switch",
+        [VMX, r"boot domains: 3 of 3 built, starting"] + sched_cases.GONE,
+        [sched_cases.tree(doms), ("msrswitch.elf", "msrswitch")],
+        contains=[rf"\(d{i}\) msrswitch: d{i}, 200 yields, 0 values changed"
+                  for i in range(1, 4)] +
+        [rf"\(lamina\) domain {i} shut down \(poweroff\)"
+         for i in range(1, 4)],
+        reject=r"crashed|PANIC|FATAL|not ok")
+
+
 def cases():
     return [
         eight_guests(),         # the longest: first, for -j
+        msr_switch(),
         Case("vmx-dom0-hello", HELLO, [("hello.elf", "hello")]),
         # The crash dump of a 64-bit guest: exit reason 2, CS access rights
         # 0xa09b (G, L, P, S, code).

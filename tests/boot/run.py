@@ -200,6 +200,18 @@ def cases():
         r"long mode again, CR0\.PG alone: ok", r"cpumodes: PASS",
         r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE,
         modules=[("cpumodes.elf", "")]))
+    # Three domains sharing one CPU keep their own SYSCALL MSRs
+    # (pv-guest-patches/programs/msrswitch.c).
+    three = [sched_cases.domain(i, 1) for i in range(1, 4)]
+    c.append(Case("sched-msr-switch-smp1",
+                  [r"boot domains: 3 of 3 built, starting"] + sched_cases.GONE,
+                  modules=[Dtb(sched_cases.tree(three)),
+                           ("msrswitch.elf", "msrswitch")], smp=1,
+                  contains=[rf"\(d{i}\) msrswitch: d{i}, 200 yields, 0 values "
+                            r"changed" for i in range(1, 4)] +
+                  [rf"\(lamina\) domain {i} shut down \(poweroff\)"
+                   for i in range(1, 4)],
+                  reject=r"crashed|PANIC|FATAL|not ok"))
     c.append(Case("rtc-date", [r"date: (\d{4})-\d\d-\d\d \d\d:\d\d:\d\d UTC",
                                ONLINE.format(n=2)] + POWEROFF))
     c.append(Case("crash-page-fault",
