@@ -145,10 +145,7 @@ boot_info:
 	.balign 8
 	.globl boot_gdt
 boot_gdt:
-	.quad	0
-	.quad	DESC_CODE64			/* SEL_CODE64 */
-	.quad	DESC_DATA			/* SEL_DATA */
-	.quad	DESC_CODE32			/* SEL_CODE32 */
+	BOOT_GDT_ENTRIES
 boot_gdt_end:
 	.globl boot_gdt_desc
 boot_gdt_desc:

@@ -51,10 +51,7 @@ tramp64:
 
 	.balign 8
 tramp_gdt:
-	.quad	0
-	.quad	DESC_CODE64			/* SEL_CODE64 */
-	.quad	DESC_DATA			/* SEL_DATA */
-	.quad	DESC_CODE32			/* SEL_CODE32 */
+	BOOT_GDT_ENTRIES
 tramp_gdt_end:
 	.globl tramp_gdt_desc
 tramp_gdt_desc:

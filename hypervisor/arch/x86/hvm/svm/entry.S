@@ -15,7 +15,7 @@
  *   around VMRUN only, so physical interrupts cause INTR exits (with
  *   V_INTR_MASKING they are gated by the host IF at VMRUN).
  */
-#include <asm-offsets.h>
+#include <asm/hvm/guest_regs_asm.h>
 
 	.text
 	.globl	svm_vmrun
@@ -32,18 +32,7 @@ svm_vmrun:
 	push	%rdx			/* host VMCB, at -56(%rbp) */
 	mov	%rsi, %rax		/* VMRUN, VMLOAD, VMSAVE take %rax */
 
-	mov	GREGS_RBX(%rdi), %rbx
-	mov	GREGS_RCX(%rdi), %rcx
-	mov	GREGS_RDX(%rdi), %rdx
-	mov	GREGS_RSI(%rdi), %rsi
-	mov	GREGS_R8(%rdi), %r8
-	mov	GREGS_R9(%rdi), %r9
-	mov	GREGS_R10(%rdi), %r10
-	mov	GREGS_R11(%rdi), %r11
-	mov	GREGS_R12(%rdi), %r12
-	mov	GREGS_R13(%rdi), %r13
-	mov	GREGS_R14(%rdi), %r14
-	mov	GREGS_R15(%rdi), %r15
+	GREGS_LOAD %rdi
 	push	%rbp
 	mov	GREGS_RBP(%rdi), %rbp
 	mov	GREGS_RDI(%rdi), %rdi
@@ -61,18 +50,7 @@ svm_vmrun:
 	mov	-48(%rbp), %rdi
 	mov	%rax, GREGS_RBP(%rdi)
 	pop	GREGS_RDI(%rdi)
-	mov	%rbx, GREGS_RBX(%rdi)
-	mov	%rcx, GREGS_RCX(%rdi)
-	mov	%rdx, GREGS_RDX(%rdi)
-	mov	%rsi, GREGS_RSI(%rdi)
-	mov	%r8, GREGS_R8(%rdi)
-	mov	%r9, GREGS_R9(%rdi)
-	mov	%r10, GREGS_R10(%rdi)
-	mov	%r11, GREGS_R11(%rdi)
-	mov	%r12, GREGS_R12(%rdi)
-	mov	%r13, GREGS_R13(%rdi)
-	mov	%r14, GREGS_R14(%rdi)
-	mov	%r15, GREGS_R15(%rdi)
+	GREGS_SAVE %rdi
 
 	mov	-56(%rbp), %rax
 	vmload

@@ -16,7 +16,7 @@
  *   with the stack pointer written to HOST_RSP just before entry, where
  *   the frame below holds regs and the callee-saved registers.
  */
-#include <asm-offsets.h>
+#include <asm/hvm/guest_regs_asm.h>
 #include <asm/hvm/vmx/vmcs.h>
 
 	.text
@@ -39,19 +39,8 @@ vmx_vmenter:
 	test	%esi, %esi
 
 	mov	GREGS_RAX(%rdi), %rax
-	mov	GREGS_RBX(%rdi), %rbx
-	mov	GREGS_RCX(%rdi), %rcx
-	mov	GREGS_RDX(%rdi), %rdx
-	mov	GREGS_RSI(%rdi), %rsi
 	mov	GREGS_RBP(%rdi), %rbp
-	mov	GREGS_R8(%rdi), %r8
-	mov	GREGS_R9(%rdi), %r9
-	mov	GREGS_R10(%rdi), %r10
-	mov	GREGS_R11(%rdi), %r11
-	mov	GREGS_R12(%rdi), %r12
-	mov	GREGS_R13(%rdi), %r13
-	mov	GREGS_R14(%rdi), %r14
-	mov	GREGS_R15(%rdi), %r15
+	GREGS_LOAD %rdi
 	mov	GREGS_RDI(%rdi), %rdi
 
 	jnz	1f
@@ -72,19 +61,8 @@ vmx_vmexit:
 	push	%rdi
 	mov	8(%rsp), %rdi
 	mov	%rax, GREGS_RAX(%rdi)
-	mov	%rbx, GREGS_RBX(%rdi)
-	mov	%rcx, GREGS_RCX(%rdi)
-	mov	%rdx, GREGS_RDX(%rdi)
-	mov	%rsi, GREGS_RSI(%rdi)
 	mov	%rbp, GREGS_RBP(%rdi)
-	mov	%r8, GREGS_R8(%rdi)
-	mov	%r9, GREGS_R9(%rdi)
-	mov	%r10, GREGS_R10(%rdi)
-	mov	%r11, GREGS_R11(%rdi)
-	mov	%r12, GREGS_R12(%rdi)
-	mov	%r13, GREGS_R13(%rdi)
-	mov	%r14, GREGS_R14(%rdi)
-	mov	%r15, GREGS_R15(%rdi)
+	GREGS_SAVE %rdi
 	pop	GREGS_RDI(%rdi)
 	add	$8, %rsp		/* regs */
 	xor	%eax, %eax
