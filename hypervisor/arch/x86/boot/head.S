@@ -9,7 +9,7 @@
  * image at IMAGE_VIRT_OFFSET), and call __start_lamina(magic, info) on the
  * boot stack. Nothing here touches memory outside the image.
  */
-#include <asm/layout.h>
+#include <asm/boot_gdt.h>
 
 #define MB1_MAGIC		0x1badb002
 #define MB1_FLAGS		((1 << 0) | (1 << 1) | (1 << 16))

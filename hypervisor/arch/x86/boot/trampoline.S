@@ -8,7 +8,7 @@
  * stays reachable across the switch) and jumps to ap_start(percpu) on its
  * own stack.
  */
-#include <asm/layout.h>
+#include <asm/boot_gdt.h>
 
 #define OFF(x)	((x) - trampoline_start)
 

@@ -34,14 +34,4 @@
 #define DESC_DATA	0x00cf92000000ffff
 #define DESC_CODE32	0x00cf9a000000ffff
 
-#ifdef __ASSEMBLER__
-/* The boot GDT's entries in selector order (head.S, trampoline.S). */
-.macro BOOT_GDT_ENTRIES
-	.quad	0
-	.quad	DESC_CODE64			/* SEL_CODE64 */
-	.quad	DESC_DATA			/* SEL_DATA */
-	.quad	DESC_CODE32			/* SEL_CODE32 */
-.endm
-#endif
-
 #endif /* ASM_X86_LAYOUT_H */
