@@ -86,6 +86,12 @@ void hvm_cpu_init(void);
 void hvm_vcpu_init_common(struct vcpu *v);
 void hvm_cpuid_policy_init(struct domain *d);
 
+/*
+ * The APIC ID of v as the guest sees it everywhere (LAPIC ID register,
+ * CPUID, MADT): Xen's numbering, twice the vCPU id.
+ */
+static inline uint32_t hvm_vcpu_apic_id(const struct vcpu *v);
+
 /* Exceptions, through hvm_ops->vcpu_inject_exception. */
 #define X86_EXC_DE	0
 #define X86_EXC_DB	1
@@ -170,5 +176,11 @@ static inline const struct hvm_ops *vmx_probe(void)
 	return NULL;
 }
 #endif
+
+#include <lamina/domain.h>
+static inline uint32_t hvm_vcpu_apic_id(const struct vcpu *v)
+{
+	return 2 * v->vcpu_id;
+}
 
 #endif /* ASM_X86_HVM_HVM_H */
