@@ -139,52 +139,63 @@ fail:
 	return NULL;
 }
 
-/* A block of 2^order zeroed frames owned by d, on its page list. */
-static struct page_info *domain_alloc_block(struct domain *d,
-					    unsigned int order)
+void domain_start(struct domain *d)
 {
-	struct page_info *pg = alloc_pages(order, MEMF_zero);
-	unsigned long i;
-
-	if (!pg)
-		return NULL;
-	for (i = 0; i < (1UL << order); i++)
-		pg[i].owner = d;
-	spin_lock(&d->page_lock);
-	pg->next = d->page_list;
-	d->page_list = page_to_mfn(pg);
-	d->tot_pages += 1UL << order;
-	spin_unlock(&d->page_lock);
-	return pg;
+	d->start_time = NOW();
+	__atomic_and_fetch(&d->vcpu[0]->pause_flags, ~VPF_down,
+			   __ATOMIC_SEQ_CST);
+	domain_unpause(d);
 }
 
-/*
- * RAM in 2 MiB blocks where the range is aligned and the allocator has
- * them (fewer p2m entries, larger TLB entries), else in 4 KiB frames.
- */
-int domain_populate(struct domain *d, unsigned long gfn,
-		    unsigned long nr_pages)
+static void domain_free(struct domain *d);
+
+struct domain *domain_create(const struct domain_config *cfg, int *err)
 {
-	unsigned long end = gfn + nr_pages;
-	int rc = 0;
+	struct domain *d;
+	unsigned int i;
+	int rc = -ENOSYS;
 
-	if (end < gfn)
-		return -EINVAL;
-	while (gfn < end && !rc) {
-		unsigned int order = (gfn % 512 == 0 && end - gfn >= 512) ?
-				     P2M_ORDER_2M : P2M_ORDER_4K;
-		struct page_info *pg = domain_alloc_block(d, order);
-
-		if (!pg && order) {
-			order = P2M_ORDER_4K;
-			pg = domain_alloc_block(d, order);
-		}
-		if (!pg)
-			return -ENOMEM;
-		rc = p2m_map(d, gfn, page_to_mfn(pg), order, P2M_RAM);
-		gfn += 1UL << order;
+	if (!hvm_ops)
+		goto fail;
+	rc = config_check(cfg);
+	if (rc)
+		goto fail;
+	rc = -ENOMEM;
+	d = xzalloc(struct domain);
+	if (!d)
+		goto fail;
+	d->domain_id = cfg->domid;
+	d->is_hardware = cfg->is_hardware;
+	d->refcnt = 1;
+	d->pause_count = 1;		/* until domain_start() */
+	d->max_vcpus = cfg->max_vcpus;
+	d->weight = cfg->weight ? cfg->weight : SCHED_DEFAULT_WEIGHT;
+	d->cap = cfg->cap;
+	d->page_list = PG_LINK_NONE;
+	spin_lock_init(&d->page_lock, LOCK_LEVEL_DOMAIN, "domain_pages");
+	d->vcpu = xzalloc_array(struct vcpu *, d->max_vcpus);
+	if (!d->vcpu || p2m_init(d, hvm_ops->p2m_format)) {
+		domain_free(d);
+		goto fail;
 	}
-	return rc;
+	for (i = 0; i < d->max_vcpus; i++) {
+		d->vcpu[i] = vcpu_alloc(d, i);
+		if (!d->vcpu[i]) {
+			domain_free(d);
+			goto fail;
+		}
+	}
+	rc = domlist_insert(d);
+	if (rc) {
+		domain_free(d);
+		goto fail;
+	}
+	return d;
+
+fail:
+	if (err)
+		*err = rc;
+	return NULL;
 }
 
 void domain_start(struct domain *d)
@@ -221,7 +232,7 @@ static void domain_free(struct domain *d)
 	xfree(d->vcpu);
 	if (d->p2m.root)
 		p2m_teardown(d);
-	free_domain_pages(d);
+	domain_relinquish_frames(d);
 	xfree(d);
 }
 

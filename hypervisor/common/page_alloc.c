@@ -260,6 +260,19 @@ void free_pages(struct page_info *pg, unsigned int order)
 	spin_unlock(&heap_lock);
 }
 
+void split_pages(struct page_info *pg, unsigned int order)
+{
+	unsigned long i;
+
+	spin_lock(&heap_lock);
+	if (pg->state != PGS_ALLOCATED || pg->order != order)
+		heap_bug("splitting mfn %#lx, not an allocated order-%u block",
+			 page_to_mfn(pg), order);
+	for (i = 0; i < (1UL << order); i++)
+		pg[i].order = 0;
+	spin_unlock(&heap_lock);
+}
+
 /* The order of the first block of nr's decomposition at mfn. */
 static unsigned int exact_chunk(unsigned long nr)
 {

@@ -103,6 +103,23 @@ int domain_populate(struct domain *d, unsigned long gfn,
 /* Bring vCPU 0 up and drop the creation pause: it starts running. */
 void domain_start(struct domain *d);
 
+/*
+ * Frame ownership (common/domain_page.c). 2^order zeroed frames owned
+ * by d, each on its page list with one reference (the list's); NULL
+ * when memory runs out.
+ */
+struct page_info;
+struct page_info *domain_alloc_frames(struct domain *d, unsigned int order);
+/* One more reference to a frame d owns; false if d does not own it. */
+bool get_page(struct page_info *pg, struct domain *d);
+/* Drop a reference; the last one frees the frame. */
+void put_page(struct page_info *pg);
+/* Take a frame off d's list (drops the list's reference): -EINVAL if d
+ * does not own it. The caller has unmapped it from d's p2m. */
+int domain_release_frame(struct domain *d, struct page_info *pg);
+/* Destruction: release every frame d still owns. */
+void domain_relinquish_frames(struct domain *d);
+
 /* References keep the structure (not the domain's life) alive. */
 struct domain *domain_get_by_id(domid_t domid);	/* NULL or a reference */
 void domain_get(struct domain *d);

@@ -104,6 +104,12 @@ void free_pages(struct page_info *pg, unsigned int order);
  * blocks of nr's binary decomposition (largest first), each allocated
  * on its own; free them with free_pages_exact() and the same nr.
  */
+/*
+ * Make an allocated block of 2^order frames 2^order blocks of one frame
+ * each, which are then freed one by one (the buddy allocator merges them
+ * again as they come back).
+ */
+void split_pages(struct page_info *pg, unsigned int order);
 struct page_info *alloc_pages_exact(unsigned long nr, unsigned int memflags);
 void free_pages_exact(struct page_info *pg, unsigned long nr);
 
