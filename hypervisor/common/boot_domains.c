@@ -150,6 +150,10 @@ static int fill(struct domain *d, struct build *b)
 		       id, rc);
 		return rc;
 	}
+	d->max_pages = d->tot_pages;
+	rc = domain_set_memmap(d, l->map, l->nr_memmap);
+	if (rc)
+		return rc;
 	rc = elf_load_into(&b->k.plan, gwrite, gzero, d);
 	if (rc) {
 		printk("(lamina) d%u: cannot load the kernel (%d)\n", id, rc);

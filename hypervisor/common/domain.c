@@ -32,6 +32,7 @@ static unsigned int nr_domains;
 static void vcpu_free(struct vcpu *v)
 {
 	sched_destroy_vcpu(v);
+	vcpu_info_release(v);
 	if (v->hvm)
 		hvm_ops->vcpu_destroy(v);
 	vcpu_fpu_destroy(v);
@@ -48,6 +49,7 @@ static struct vcpu *vcpu_alloc(struct domain *d, unsigned int id)
 	v->vcpu_id = id;
 	v->pause_flags = VPF_down;
 	cpumask_fill(&v->affinity);
+	vcpu_info_init(v);
 	if (vcpu_fpu_init(v) ||
 	    sched_init_vcpu(v, (d->domain_id + id) % nr_cpus_online) ||
 	    hvm_ops->vcpu_init(v)) {
@@ -115,7 +117,8 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 	d->page_list = PG_LINK_NONE;
 	spin_lock_init(&d->page_lock, LOCK_LEVEL_DOMAIN, "domain_pages");
 	d->vcpu = xzalloc_array(struct vcpu *, d->max_vcpus);
-	if (!d->vcpu || p2m_init(d, hvm_ops->p2m_format)) {
+	if (!d->vcpu || shared_info_init(d) ||
+	    p2m_init(d, hvm_ops->p2m_format)) {
 		domain_free(d);
 		goto fail;
 	}
@@ -145,81 +148,6 @@ void domain_start(struct domain *d)
 	__atomic_and_fetch(&d->vcpu[0]->pause_flags, ~VPF_down,
 			   __ATOMIC_SEQ_CST);
 	domain_unpause(d);
-}
-
-static void domain_free(struct domain *d);
-
-struct domain *domain_create(const struct domain_config *cfg, int *err)
-{
-	struct domain *d;
-	unsigned int i;
-	int rc = -ENOSYS;
-
-	if (!hvm_ops)
-		goto fail;
-	rc = config_check(cfg);
-	if (rc)
-		goto fail;
-	rc = -ENOMEM;
-	d = xzalloc(struct domain);
-	if (!d)
-		goto fail;
-	d->domain_id = cfg->domid;
-	d->is_hardware = cfg->is_hardware;
-	d->refcnt = 1;
-	d->pause_count = 1;		/* until domain_start() */
-	d->max_vcpus = cfg->max_vcpus;
-	d->weight = cfg->weight ? cfg->weight : SCHED_DEFAULT_WEIGHT;
-	d->cap = cfg->cap;
-	d->page_list = PG_LINK_NONE;
-	spin_lock_init(&d->page_lock, LOCK_LEVEL_DOMAIN, "domain_pages");
-	d->vcpu = xzalloc_array(struct vcpu *, d->max_vcpus);
-	if (!d->vcpu || p2m_init(d, hvm_ops->p2m_format)) {
-		domain_free(d);
-		goto fail;
-	}
-	for (i = 0; i < d->max_vcpus; i++) {
-		d->vcpu[i] = vcpu_alloc(d, i);
-		if (!d->vcpu[i]) {
-			domain_free(d);
-			goto fail;
-		}
-	}
-	rc = domlist_insert(d);
-	if (rc) {
-		domain_free(d);
-		goto fail;
-	}
-	return d;
-
-fail:
-	if (err)
-		*err = rc;
-	return NULL;
-}
-
-void domain_start(struct domain *d)
-{
-	d->start_time = NOW();
-	__atomic_and_fetch(&d->vcpu[0]->pause_flags, ~VPF_down,
-			   __ATOMIC_SEQ_CST);
-	domain_unpause(d);
-}
-
-static void free_domain_pages(struct domain *d)
-{
-	while (d->page_list != PG_LINK_NONE) {
-		struct page_info *pg = mfn_to_page(d->page_list);
-		unsigned int order = pg->order;
-		unsigned long i;
-
-		d->page_list = pg->next;
-		for (i = 0; i < (1UL << order); i++)
-			pg[i].owner = NULL;
-		free_pages(pg, order);
-		d->tot_pages -= 1UL << order;
-	}
-	BUG_ON(d->tot_pages);
 }
 
 static void domain_free(struct domain *d)
@@ -233,6 +161,8 @@ static void domain_free(struct domain *d)
 	if (d->p2m.root)
 		p2m_teardown(d);
 	domain_relinquish_frames(d);
+	shared_info_free(d);
+	xfree(d->arch.memmap);
 	xfree(d);
 }
 

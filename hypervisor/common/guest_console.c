@@ -57,7 +57,7 @@ static long console_io_write(struct vcpu *v, unsigned long count,
 	return 0;
 }
 
-long do_console_io(struct vcpu *v, const unsigned long *args)
+long do_console_io(struct vcpu *v, unsigned long *args)
 {
 	switch (args[0]) {
 	case CONSOLEIO_write:

@@ -8,9 +8,11 @@
 #include <lamina/errno.h>
 #include <lamina/hypercall.h>
 #include <lamina/lib.h>
+#include <lamina/smp.h>
+#include <lamina/softirq.h>
 #include <xen/xen.h>
 
-typedef long (*hypercall_fn)(struct vcpu *v, const unsigned long *args);
+typedef long (*hypercall_fn)(struct vcpu *v, unsigned long *args);
 
 enum hypercall_priv {
 	HC_ANY,			/* every domain */
@@ -29,13 +31,16 @@ static const struct hypercall_desc hypercall_table[] = {
 	[__HYPERVISOR_xen_version] = { do_xen_version, HC_ANY,
 				       "xen_version" },
 	[__HYPERVISOR_sched_op] = { do_sched_op, HC_ANY, "sched_op" },
+	[__HYPERVISOR_memory_op] = { do_memory_op, HC_ANY, "memory_op" },
+	[__HYPERVISOR_hvm_op] = { do_hvm_op, HC_ANY, "hvm_op" },
+	[__HYPERVISOR_vcpu_op] = { do_vcpu_op, HC_ANY, "vcpu_op" },
 };
 
 /* Calls per hypercall number, all domains (to be exported to dom0). */
 static unsigned long hypercall_count[ARRAY_SIZE(hypercall_table)];
 
 long hypercall_dispatch(struct vcpu *v, unsigned long nr,
-			const unsigned long args[HYPERCALL_NR_ARGS])
+			unsigned long args[HYPERCALL_NR_ARGS])
 {
 	const struct hypercall_desc *hc;
 
@@ -46,4 +51,15 @@ long hypercall_dispatch(struct vcpu *v, unsigned long nr,
 		return -EPERM;
 	hypercall_count[nr]++;
 	return hc->fn(v, args);
+}
+
+bool hypercall_preempt_check(void)
+{
+	return softirq_pending(smp_processor_id());
+}
+
+long hypercall_continue(struct vcpu *v)
+{
+	v->hcall_continue = true;
+	return 0;
 }

@@ -8,6 +8,7 @@
 #include <lamina/hypercall.h>
 #include <lamina/sched.h>
 #include <xen/sched.h>
+#include <asm/hvm/intr.h>
 
 /* Worker: the reason is in hypervisor memory already. */
 static long sched_shutdown(struct domain *d, unsigned int reason)
@@ -27,7 +28,7 @@ static long sched_shutdown(struct domain *d, unsigned int reason)
 }
 
 /* SCHEDOP_shutdown's argument is a guest-virtual pointer. */
-long do_sched_op(struct vcpu *v, const unsigned long *args)
+long do_sched_op(struct vcpu *v, unsigned long *args)
 {
 	struct sched_shutdown sd;
 
@@ -37,7 +38,7 @@ long do_sched_op(struct vcpu *v, const unsigned long *args)
 		return 0;
 	case SCHEDOP_block:
 		/* Sleeps until an event is pending, whatever RFLAGS.IF. */
-		vcpu_block(v);
+		hvm_vcpu_block(v);
 		return 0;
 	case SCHEDOP_shutdown:
 		if (copy_from_guest(v, &sd, args[1], sizeof(sd)))

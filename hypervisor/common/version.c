@@ -87,7 +87,8 @@ uint32_t xen_features_submap0(const struct domain *d)
 {
 	uint32_t f = (1U << XENFEAT_writable_page_tables) |
 		     (1U << XENFEAT_auto_translated_physmap) |
-		     (1U << XENFEAT_not_direct_mapped);
+		     (1U << XENFEAT_not_direct_mapped) |
+		     (1U << XENFEAT_hvm_callback_vector);
 
 	if (d->is_hardware)
 		f |= 1U << XENFEAT_dom0;
@@ -131,7 +132,7 @@ static long build_id(struct vcpu *v, uint64_t gva)
 	return -ENODATA;
 }
 
-long do_xen_version(struct vcpu *v, const unsigned long *args)
+long do_xen_version(struct vcpu *v, unsigned long *args)
 {
 	uint64_t gva = args[1];
 

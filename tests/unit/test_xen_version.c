@@ -88,7 +88,8 @@ START_TEST(features)
 	xen_feature_info_t *fi = (xen_feature_info_t *)guest(BUF);
 	const uint32_t domu = (1U << XENFEAT_writable_page_tables) |
 			      (1U << XENFEAT_auto_translated_physmap) |
-			      (1U << XENFEAT_not_direct_mapped);
+			      (1U << XENFEAT_not_direct_mapped) |
+			      (1U << XENFEAT_hvm_callback_vector);
 
 	fi->submap_idx = 0;
 	fi->submap = 0xdead;

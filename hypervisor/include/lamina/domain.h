@@ -40,6 +40,17 @@ struct vcpu {
 	uint64_t runstate_time[4];	/* (s) ns spent in each RUNSTATE_* */
 	void *sched_priv;		/* the scheduler's per-vCPU data */
 	uint32_t tlb_gen;		/* domain tlb_gen at its last entry */
+	bool hcall_continue;		/* see hypercall_continue() */
+
+	/*
+	 * Where v's vcpu_info lives (common/shared_info.c): its slot in
+	 * shared_info, dummy_vcpu_info for ids without one, or the guest
+	 * page VCPUOP_register_vcpu_info named (vcpu_info_page, which v
+	 * holds a reference to). Never NULL.
+	 */
+	struct vcpu_info *vcpu_info;
+	struct page_info *vcpu_info_page;
+	struct vcpu_info dummy_vcpu_info;
 };
 
 /* Guest console output, collected up to a newline (or a full line). */
@@ -88,6 +99,9 @@ struct domain {
 	unsigned long tot_pages, max_pages;
 	struct p2m p2m;
 	uint32_t tlb_gen;		/* bumped by domain_tlb_flush() */
+
+	struct shared_info *shared_info;	/* a hypervisor page */
+	unsigned long shared_info_gfn;	/* where it is mapped; or ~0 */
 
 	struct arch_domain arch;	/* x86: CPUID/MSR policy... */
 	struct guest_line line_e9;	/* port 0xE9 output */
@@ -151,6 +165,22 @@ void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 /* Boot: remember the free page count, reported when the last domain is
  * gone (and every page it took must be back). */
 void domains_init(void);
+
+/* The memory map d was built with, for XENMEM_memory_map (a copy). */
+struct hvm_memmap_table_entry;
+int domain_set_memmap(struct domain *d,
+		      const struct hvm_memmap_table_entry *map,
+		      unsigned int nr);
+
+/* shared_info and vcpu_info (common/shared_info.c). */
+int shared_info_init(struct domain *d);
+void shared_info_free(struct domain *d);
+void vcpu_info_init(struct vcpu *v);
+void vcpu_info_release(struct vcpu *v);
+/* VCPUOP_register_vcpu_info: 0, or -EINVAL (Xen's code for all). */
+int vcpu_register_info(struct vcpu *v, uint64_t gfn, uint32_t offset);
+/* Set v's evtchn_upcall_pending; kick v if it was clear. */
+void vcpu_mark_events_pending(struct vcpu *v);
 
 /* Append guest output to a line buffer, printing "(dN) line" lines. */
 void guest_line_put(struct domain *d, struct guest_line *l, char c);

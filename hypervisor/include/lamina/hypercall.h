@@ -3,6 +3,7 @@
 #define LAMINA_HYPERCALL_H
 
 #include <lamina/types.h>
+#include <xen/xen.h>
 
 struct vcpu;
 struct domain;
@@ -22,7 +23,17 @@ struct domain;
  * privilege the table requires; else the handler's result.
  */
 long hypercall_dispatch(struct vcpu *v, unsigned long nr,
-			const unsigned long args[HYPERCALL_NR_ARGS]);
+			unsigned long args[HYPERCALL_NR_ARGS]);
+
+/*
+ * Preemption: a handler working through a long list checks
+ * hypercall_preempt_check() between items; when it is true it records
+ * its progress in args (which go back to the guest's registers) and
+ * returns hypercall_continue(v): the guest then executes the same
+ * hypercall again, after the CPU did its other work.
+ */
+bool hypercall_preempt_check(void);
+long hypercall_continue(struct vcpu *v);
 
 /*
  * Did v make its hypercall from 64-bit code? Structures holding an
@@ -34,9 +45,19 @@ bool hypercall_64bit(struct vcpu *v);
  * The handlers. Pointer arguments are guest-virtual addresses, reached
  * with the copy helpers of lamina/guest_access.h.
  */
-long do_console_io(struct vcpu *v, const unsigned long *args);
-long do_xen_version(struct vcpu *v, const unsigned long *args);
-long do_sched_op(struct vcpu *v, const unsigned long *args);
+long do_console_io(struct vcpu *v, unsigned long *args);
+long do_xen_version(struct vcpu *v, unsigned long *args);
+long do_sched_op(struct vcpu *v, unsigned long *args);
+long do_memory_op(struct vcpu *v, unsigned long *args);
+long do_hvm_op(struct vcpu *v, unsigned long *args);
+long do_vcpu_op(struct vcpu *v, unsigned long *args);
+
+/*
+ * The domain a hypercall names: DOMID_SELF or the caller's own id, or
+ * any domain for the hardware domain; a reference, or NULL with *err
+ * -EPERM (not allowed) or -ESRCH (no such domain). common/memory.c.
+ */
+struct domain *domain_get_target(struct vcpu *v, domid_t domid, int *err);
 
 /* XENVER_get_features submap 0 for d (common/version.c). */
 uint32_t xen_features_submap0(const struct domain *d);

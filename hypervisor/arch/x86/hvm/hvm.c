@@ -8,6 +8,7 @@
 #include <lamina/sched.h>
 #include <lamina/smp.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/intr.h>
 #include <asm/hvm/msr.h>
 #include <xen/sched.h>
 
@@ -69,7 +70,7 @@ static void hvm_vcpu_down(struct vcpu *v)
 void hvm_halt(struct vcpu *v)
 {
 	if (v->regs.rflags & X86_EFLAGS_IF)
-		vcpu_block(v);
+		hvm_vcpu_block(v);
 	else
 		hvm_vcpu_down(v);
 }

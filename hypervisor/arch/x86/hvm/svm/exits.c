@@ -77,11 +77,12 @@ static void exit_hlt(struct vcpu *v, struct vmcb *vmcb)
 static void exit_vmmcall(struct vcpu *v, struct vmcb *vmcb)
 {
 	unsigned int len = svm_insn_len(v, &enc_vmmcall);
+	uint64_t rip = v->regs.rip;
 
 	if (!len)
 		return;
 	svm_skip(v, len);
-	hvm_hypercall(v);
+	hvm_hypercall(v, rip);
 }
 
 /*
@@ -198,6 +199,8 @@ static const svm_exit_fn svm_exit_table[] = {
 	[SVM_EXIT_INVLPGA] = exit_ud,
 	[SVM_EXIT_IOIO] = exit_ioio,
 	[SVM_EXIT_MSR] = svm_exit_msr,
+	[SVM_EXIT_VINTR] = svm_exit_vintr,
+	[SVM_EXIT_IRET] = svm_exit_iret,
 	[SVM_EXIT_SHUTDOWN] = exit_shutdown,
 	[SVM_EXIT_VMRUN] = exit_ud,
 	[SVM_EXIT_VMMCALL] = exit_vmmcall,

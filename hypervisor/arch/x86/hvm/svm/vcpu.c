@@ -208,6 +208,7 @@ void svm_vcpu_run(struct vcpu *v)
 		/* in_guest before reading tlb_gen: see domain_tlb_flush(). */
 		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 		svm_asid_assign(v, s, cpu);
+		svm_intr_assist(v);
 		regs_to_vmcb(v, s->vmcb);
 		svm_vmrun(&v->regs, s->vmcb_pa, host_vmcb);
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);

@@ -106,8 +106,10 @@ static void exit_tsc(struct vcpu *v)
 
 static void exit_vmcall(struct vcpu *v)
 {
+	uint64_t rip = v->regs.rip;
+
 	vmx_skip_insn(v);
-	hvm_hypercall(v);
+	hvm_hypercall(v, rip);
 }
 
 /*
@@ -231,6 +233,8 @@ static void exit_ept_misconfig(struct vcpu *v)
 static const vmx_exit_fn vmx_exit_table[VMX_NR_EXIT_REASONS] = {
 	[EXIT_REASON_EXCEPTION_NMI] = exit_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = exit_nothing,
+	[EXIT_REASON_INTR_WINDOW] = exit_nothing,	/* vmx/intr.c */
+	[EXIT_REASON_NMI_WINDOW] = exit_nothing,
 	[EXIT_REASON_TRIPLE_FAULT] = exit_triple_fault,
 	[EXIT_REASON_OTHER_SMI] = exit_nothing,
 	[EXIT_REASON_CPUID] = exit_cpuid,

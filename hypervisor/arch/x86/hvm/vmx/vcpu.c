@@ -319,6 +319,7 @@ void vmx_vcpu_run(struct vcpu *v)
 		}
 		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 		sync_tlb_gen(v);
+		vmx_intr_assist(v);
 		prepare_entry(v, vx);
 		rc = vmx_vmenter(&v->regs, vx->launched);
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);

@@ -203,6 +203,7 @@ void vmx_vmcs_setup(struct vcpu *v)
 		cpu2 &= ~CPU2_ENABLE_VPID;
 	vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmx_caps.pin);
 	vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmx_caps.cpu);
+	vx->cpu_ctls = vmx_caps.cpu;
 	vmwrite(SECONDARY_VM_EXEC_CONTROL, cpu2);
 	vmwrite(VM_EXIT_CONTROLS, vmx_caps.exit);
 	vmwrite(VM_ENTRY_CONTROLS, vmx_caps.entry);

@@ -81,14 +81,16 @@ static bool probe_controls(uint64_t basic)
 
 	if (!controls("pin-based", tru ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 		      MSR_IA32_VMX_PINBASED_CTLS,
-		      PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, 0, &c->pin) ||
+		      PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, PIN_VIRTUAL_NMIS,
+		      &c->pin) ||
 	    !controls("processor-based", tru ?
 		      MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 		      MSR_IA32_VMX_PROCBASED_CTLS,
 		      CPU_HLT_EXITING | CPU_RDTSC_EXITING | CPU_RDPMC_EXITING |
 		      CPU_MWAIT_EXITING | CPU_MONITOR_EXITING |
 		      CPU_USE_TSC_OFFSETTING | CPU_USE_IO_BITMAPS |
-		      CPU_USE_MSR_BITMAPS | CPU_SECONDARY_CONTROLS, 0,
+		      CPU_USE_MSR_BITMAPS | CPU_SECONDARY_CONTROLS |
+		      CPU_INTR_WINDOW_EXITING, CPU_NMI_WINDOW_EXITING,
 		      &c->cpu) ||
 	    !controls("secondary", MSR_IA32_VMX_PROCBASED_CTLS2,
 		      CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST,
@@ -117,6 +119,12 @@ static bool probe_controls(uint64_t basic)
 		return false;
 	}
 	c->entry &= ~ENTRY_IA32E_MODE;
+	/* Window exits are switched on when needed (vmx/intr.c). */
+	c->vnmi = (c->pin & PIN_VIRTUAL_NMIS) &&
+		  (c->cpu & CPU_NMI_WINDOW_EXITING);
+	if (!c->vnmi)
+		c->pin &= ~PIN_VIRTUAL_NMIS;
+	c->cpu &= ~(CPU_INTR_WINDOW_EXITING | CPU_NMI_WINDOW_EXITING);
 	return true;
 }
 

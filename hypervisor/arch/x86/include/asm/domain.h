@@ -5,6 +5,8 @@
 #include <lamina/types.h>
 #include <asm/hvm/cpuid.h>
 #include <asm/hvm/msr.h>
+#include <xen/hvm/params.h>
+#include <xen/arch-x86/hvm/start_info.h>
 
 /*
  * x86 per-domain and per-vCPU state that is not the vendor back end's:
@@ -15,6 +17,13 @@
 struct arch_domain {
 	struct cpuid_policy cpuid;	/* fixed once vCPU 0 exists */
 	uint64_t hypercall_msr_gpa;	/* last page written via the MSR */
+	/* HVMOP_set_param values (hvm/hvm_op.c); callback_vector is
+	 * HVM_PARAM_CALLBACK_IRQ's vector when its type is "vector". */
+	uint64_t hvm_params[HVM_NR_PARAMS];
+	uint8_t callback_vector;
+	/* The memory map the domain was built with (XENMEM_memory_map). */
+	struct hvm_memmap_table_entry *memmap;	/* xmalloc'd */
+	unsigned int nr_memmap;
 };
 
 struct xsave_area;
@@ -23,6 +32,7 @@ struct arch_vcpu {
 	struct xsave_area *fpu;		/* guest FPU/SSE/AVX state */
 	uint64_t xcr0;			/* the guest's XCR0 */
 	struct vcpu_msrs msrs;
+	bool nmi_pending;		/* an NMI to inject, atomic */
 };
 
 #endif /* ASM_X86_DOMAIN_H */

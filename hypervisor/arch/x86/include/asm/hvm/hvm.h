@@ -155,8 +155,12 @@ bool hvm_string_io(struct vcpu *v, const struct insn *in, uint16_t port,
  * domain powers off once all its vCPUs are down (Xen's rule).
  */
 void hvm_halt(struct vcpu *v);
-/* A hypercall instruction: arguments from v->regs, result to its rax. */
-void hvm_hypercall(struct vcpu *v);
+/*
+ * A hypercall instruction at rip, RIP already past it: arguments from
+ * v->regs, result to its rax; or, for a continuation, RIP back to rip
+ * and the updated arguments to their registers.
+ */
+void hvm_hypercall(struct vcpu *v, uint64_t rip);
 
 /* Back-end probes: the ops if this CPU can run guests, else NULL. */
 #ifdef CONFIG_SVM

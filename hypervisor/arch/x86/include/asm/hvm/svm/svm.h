@@ -33,6 +33,8 @@ struct svm_vcpu {
 	/* The instruction at RIP, decoded at most once per exit. */
 	bool insn_valid;
 	struct insn insn;
+	/* An NMI was injected and the guest has not reached IRET yet. */
+	bool nmi_blocked;
 };
 
 static inline struct vmcb *svm_vmcb(struct vcpu *v)
@@ -47,6 +49,12 @@ void svm_vcpu_run(struct vcpu *v);
 void svm_vcpu_dump(struct vcpu *v);
 bool svm_vcpu_is_64bit(struct vcpu *v);
 unsigned int svm_vcpu_cpl(struct vcpu *v);
+
+/* Inject what hvm_pending_intr() has, or ask for a window (svm/intr.c);
+ * host interrupts off, just before VMRUN. */
+void svm_intr_assist(struct vcpu *v);
+void svm_exit_vintr(struct vcpu *v, struct vmcb *vmcb);
+void svm_exit_iret(struct vcpu *v, struct vmcb *vmcb);
 
 /* One exit: dispatch by exit code (svm/exits.c). */
 void svm_handle_exit(struct vcpu *v);

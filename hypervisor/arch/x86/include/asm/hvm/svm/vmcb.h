@@ -24,9 +24,11 @@
 #define SVM_INTERCEPT_INTR	(1U << 0)
 #define SVM_INTERCEPT_NMI	(1U << 1)
 #define SVM_INTERCEPT_SMI	(1U << 2)
+#define SVM_INTERCEPT_VINTR	(1U << 4)
 #define SVM_INTERCEPT_RDTSC	(1U << 14)
 #define SVM_INTERCEPT_RDPMC	(1U << 15)
 #define SVM_INTERCEPT_CPUID	(1U << 18)
+#define SVM_INTERCEPT_IRET	(1U << 20)
 #define SVM_INTERCEPT_INVD	(1U << 22)
 #define SVM_INTERCEPT_HLT	(1U << 24)
 #define SVM_INTERCEPT_INVLPGA	(1U << 26)
@@ -48,6 +50,10 @@
 #define SVM_INTERCEPT_MWAIT_COND (1U << 12)
 #define SVM_INTERCEPT_RDPRU	(1U << 14)
 
+/* vintr (offset 0x60) */
+#define SVM_VINTR_IRQ		(1ULL << 8)	/* V_IRQ: a window request */
+#define SVM_VINTR_PRIO_MASK	(0xfULL << 16)
+#define SVM_VINTR_IGN_TPR	(1ULL << 20)
 #define SVM_VINTR_MASKING	(1ULL << 24)
 #define SVM_NP_ENABLE		(1ULL << 0)
 #define SVM_TLB_FLUSH_ALL	1
@@ -55,6 +61,8 @@
 /* EVENTINJ / EXITINTINFO */
 #define SVM_EVTINJ_VALID	(1U << 31)
 #define SVM_EVTINJ_EV		(1U << 11)
+#define SVM_EVTINJ_TYPE_INTR	(0U << 8)
+#define SVM_EVTINJ_TYPE_NMI	(2U << 8)
 #define SVM_EVTINJ_TYPE_EXC	(3U << 8)
 #define SVM_EVTINJ_TYPE_MASK	(7U << 8)
 #define SVM_EVTINJ_EC_SHIFT	32
@@ -64,9 +72,11 @@
 #define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
 #define SVM_EXIT_SMI		0x062
+#define SVM_EXIT_VINTR		0x064
 #define SVM_EXIT_RDTSC		0x06e
 #define SVM_EXIT_RDPMC		0x06f
 #define SVM_EXIT_CPUID		0x072
+#define SVM_EXIT_IRET		0x074
 #define SVM_EXIT_INVD		0x076
 #define SVM_EXIT_HLT		0x078
 #define SVM_EXIT_INVLPGA	0x07a

@@ -57,8 +57,10 @@
 /* Pin-based controls */
 #define PIN_EXT_INTR_EXITING		(1U << 0)
 #define PIN_NMI_EXITING			(1U << 3)
+#define PIN_VIRTUAL_NMIS		(1U << 5)
 
 /* Primary processor-based controls */
+#define CPU_INTR_WINDOW_EXITING		(1U << 2)
 #define CPU_USE_TSC_OFFSETTING		(1U << 3)
 #define CPU_HLT_EXITING			(1U << 7)
 #define CPU_INVLPG_EXITING		(1U << 9)
@@ -69,6 +71,7 @@
 #define CPU_CR3_STORE_EXITING		(1U << 16)
 #define CPU_CR8_LOAD_EXITING		(1U << 19)
 #define CPU_CR8_STORE_EXITING		(1U << 20)
+#define CPU_NMI_WINDOW_EXITING		(1U << 22)
 #define CPU_MOV_DR_EXITING		(1U << 23)
 #define CPU_UNCOND_IO_EXITING		(1U << 24)
 #define CPU_USE_IO_BITMAPS		(1U << 25)
@@ -247,6 +250,7 @@
 /* Guest interruptibility state */
 #define INTR_BLOCK_STI		(1U << 0)
 #define INTR_BLOCK_MOV_SS	(1U << 1)
+#define INTR_BLOCK_NMI		(1U << 3)
 
 /* Exit reasons (basic reason: bits 15:0; bit 31: VM-entry failure) */
 #define EXIT_REASON_FAILED_ENTRY	(1U << 31)
@@ -257,6 +261,8 @@
 #define EXIT_REASON_SIPI		4
 #define EXIT_REASON_IO_SMI		5
 #define EXIT_REASON_OTHER_SMI		6
+#define EXIT_REASON_INTR_WINDOW		7
+#define EXIT_REASON_NMI_WINDOW		8
 #define EXIT_REASON_CPUID		10
 #define EXIT_REASON_GETSEC		11
 #define EXIT_REASON_HLT			12

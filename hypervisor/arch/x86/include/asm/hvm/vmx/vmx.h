@@ -23,6 +23,9 @@ struct vmx_caps {
 	uint64_t cr4_fixed0, cr4_fixed1;
 	uint64_t ept_vpid;		/* IA32_VMX_EPT_VPID_CAP */
 	bool vpid;			/* VPIDs in use (with INVVPID) */
+	/* Virtual NMIs with NMI-window exits (else NMIs are injected
+	 * without blocking, at interrupt windows). */
+	bool vnmi;
 };
 extern struct vmx_caps vmx_caps;
 
@@ -73,7 +76,12 @@ struct vmx_vcpu {
 	uint32_t exit_reason;
 	uint64_t exit_qual;
 	uint32_t exit_intr_info, idt_vectoring;
+	/* Processor-based controls as last written (window exits). */
+	uint32_t cpu_ctls;
 };
+
+/* vmx/intr.c: inject or ask for a window, just before VM entry. */
+void vmx_intr_assist(struct vcpu *v);
 
 /* vmx.c */
 uint64_t vmx_new_uid(void);

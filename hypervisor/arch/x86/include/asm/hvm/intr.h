@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ASM_X86_HVM_INTR_H
+#define ASM_X86_HVM_INTR_H
+
+#include <lamina/types.h>
+
+struct vcpu;
+
+/*
+ * Interrupts for a vCPU, by source, in the order they are taken: an NMI
+ * first, then the global event-channel callback vector (injected
+ * directly, never through the virtual LAPIC, never EOI'd: Xen's
+ * "vector" callback), then the virtual LAPIC's highest deliverable
+ * vector.
+ */
+enum hvm_intr_src {
+	HVM_INTR_NONE,
+	HVM_INTR_NMI,
+	HVM_INTR_CALLBACK,
+	HVM_INTR_LAPIC,
+};
+
+struct hvm_intr {
+	enum hvm_intr_src src;
+	uint8_t vector;		/* 2 for an NMI */
+};
+
+/* The interrupt v should take next, whether or not it can right now. */
+struct hvm_intr hvm_pending_intr(struct vcpu *v);
+/* intr (from hvm_pending_intr()) is being injected into v. */
+void hvm_intr_ack(struct vcpu *v, struct hvm_intr intr);
+
+/*
+ * Something was made pending for v (an event, an IPI, an NMI): wake it
+ * if it is blocked, make it leave guest mode if it is in it, so that it
+ * takes the interrupt at its next entry. Call after the state changed.
+ */
+void vcpu_kick(struct vcpu *v);
+/* Raise an NMI in v. */
+void hvm_vcpu_nmi(struct vcpu *v);
+
+/*
+ * Block v until it has an interrupt or event to take (HLT with
+ * interrupts on, SCHEDOP_block): returns at once if it has one now.
+ */
+void hvm_vcpu_block(struct vcpu *v);
+
+#endif /* ASM_X86_HVM_INTR_H */
