@@ -154,12 +154,30 @@ static long reservation(struct vcpu *v, unsigned long cmd,
 	return i;
 }
 
+/* Move the RAM page at gfn to gpfn (which is freed first). */
+static int move_page(struct domain *d, unsigned long gfn, unsigned long gpfn)
+{
+	enum p2m_type t;
+	unsigned long mfn = p2m_lookup(d, gfn, &t, NULL);
+	int rc;
+
+	if (t != P2M_RAM || gfn == d->shared_info_gfn)
+		return -EINVAL;
+	if (gfn == gpfn)
+		return 0;
+	rc = make_room(d, gpfn);
+	if (!rc)
+		rc = p2m_map(d, gpfn, mfn, P2M_ORDER_4K, P2M_RAM);
+	if (!rc)
+		rc = p2m_unmap(d, gfn, P2M_ORDER_4K);
+	return rc;
+}
+
 static long add_to_physmap(struct vcpu *v, unsigned long arg)
 {
 	struct xen_add_to_physmap x;
 	unsigned long mfn, old;
 	struct domain *d;
-	enum p2m_type t;
 	int rc = 0;
 
 	if (copy_from_guest(v, &x, arg, sizeof(x)))
@@ -187,24 +205,30 @@ static long add_to_physmap(struct vcpu *v, unsigned long arg)
 			p2m_unmap(d, old, P2M_ORDER_4K);
 		break;
 	case XENMAPSPACE_gmfn:		/* move a RAM page */
-		mfn = p2m_lookup(d, x.idx, &t, NULL);
-		if (t != P2M_RAM || x.idx == d->shared_info_gfn) {
-			rc = -EINVAL;
-			break;
-		}
-		if (x.idx == x.gpfn)
-			break;
-		rc = make_room(d, x.gpfn);
-		if (!rc)
-			rc = p2m_map(d, x.gpfn, mfn, P2M_ORDER_4K, P2M_RAM);
-		if (!rc)
-			p2m_unmap(d, x.idx, P2M_ORDER_4K);
+		rc = move_page(d, x.idx, x.gpfn);
 		break;
-	default:	/* grant_table, gmfn_range, gmfn_foreign,
-			 * dev_mmio: not yet */
+	case XENMAPSPACE_gmfn_range:
+		while (x.size && !rc) {
+			if (hypercall_preempt_check()) {
+				rc = copy_to_guest(v, arg, &x, sizeof(x)) ?
+				     -EFAULT : hypercall_continue(v);
+				goto out;
+			}
+			rc = move_page(d, x.idx++, x.gpfn++);
+			x.size--;
+		}
+		break;
+	case XENMAPSPACE_gmfn_foreign:	/* add_to_physmap_batch only */
 		rc = -ENOSYS;
 		break;
+	case XENMAPSPACE_grant_table:	/* not yet */
+		rc = -ENOSYS;
+		break;
+	default:			/* dev_mmio is Arm's */
+		rc = -EINVAL;
+		break;
 	}
+out:
 	domain_put(d);
 	return rc;
 }

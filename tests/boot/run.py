@@ -154,6 +154,8 @@ def cases():
                   r"\(d0\) exits: addr32 rep outsb[\r\n]",
                   r"\(d0\) exits: rep outsb from fs[\r\n]", passed] +
                   DOM0_GONE, modules=[("exits.elf", "")]))
+    c.append(Case("dom0-memory", dom0 + [passed] + DOM0_GONE,
+                  modules=[("memory.elf", "")]))
     c.append(Case("dom0-policy", dom0 + [
                   r"hypervisor command line: 'console=com1 com1=115200,8n1'",
                   passed] + DOM0_GONE, modules=[("policy.elf", "")]))
