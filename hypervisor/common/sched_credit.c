@@ -34,6 +34,7 @@
 #include <lamina/time.h>
 #include <lamina/timer.h>
 #include <lamina/xmalloc.h>
+#include <asm/debugreg.h>
 #include <asm/fpu.h>
 #include <asm/hvm/hvm.h>
 #include <asm/irq.h>
@@ -427,6 +428,7 @@ static struct sched_vcpu *steal(unsigned int cpu, int min_pri)
 static void ctxt_switch_from(struct vcpu *prev)
 {
 	fpu_save(prev);
+	debugreg_save(prev);
 	if (hvm_ops->vcpu_ctxt_switch_from)
 		hvm_ops->vcpu_ctxt_switch_from(prev);
 }
@@ -434,6 +436,7 @@ static void ctxt_switch_from(struct vcpu *prev)
 static void ctxt_switch_to(struct vcpu *next)
 {
 	fpu_restore(next);
+	debugreg_restore(next);
 }
 
 /* SCHEDULE_SOFTIRQ: choose what this CPU runs next and switch to it. */

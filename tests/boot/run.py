@@ -211,6 +211,8 @@ def cases():
                            ("msrswitch.elf", "msrswitch")], smp=1,
                   contains=[rf"\(d{i}\) msrswitch: d{i}, 200 yields, 0 values "
                             r"changed" for i in range(1, 4)] +
+                  [rf"\(d{i}\) msrswitch: d{i}, DR0-3 over 200 yields, 0 "
+                   r"values changed" for i in range(1, 4)] +
                   [rf"\(lamina\) domain {i} shut down \(poweroff\)"
                    for i in range(1, 4)],
                   reject=r"crashed|PANIC|FATAL|not ok"))

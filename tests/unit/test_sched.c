@@ -51,6 +51,14 @@ void fpu_save(struct vcpu *v __unused)
 	fpu_saves++;
 }
 
+void debugreg_save(struct vcpu *v __unused)
+{
+}
+
+void debugreg_restore(struct vcpu *v __unused)
+{
+}
+
 void fpu_restore(struct vcpu *v __unused)
 {
 	fpu_restores++;

@@ -33,6 +33,7 @@ struct arch_vcpu {
 	uint64_t xcr0;			/* the guest's XCR0 */
 	struct vcpu_msrs msrs;
 	bool nmi_pending;		/* an NMI to inject, atomic */
+	unsigned long dr[5];		/* DR0-3, DR6 while not loaded */
 };
 
 #endif /* ASM_X86_DOMAIN_H */
