@@ -263,6 +263,23 @@ static int build_one(const struct boot_info *bi, const struct boot_domain *bd,
 	return rc;
 }
 
+/* Every domain is built: the modules' memory goes back to the heap. */
+static void release_modules(const struct boot_info *bi)
+{
+	unsigned long freed = 0, first, last;
+	unsigned int i;
+
+	for (i = 0; i < bi->nr_modules; i++) {
+		first = PFN_UP(bi->modules[i].start);
+		last = PFN_DOWN(bi->modules[i].end);
+		if (first < last)
+			freed += page_alloc_reclaim(first, last - first);
+	}
+	domains_baseline_add(freed);
+	if (freed)
+		printk("(lamina) boot modules: %lu KiB freed\n", freed * 4);
+}
+
 int boot_domains_create(const struct boot_info *bi)
 {
 	static struct boot_domain descs[BOOT_DOMAINS_MAX];
@@ -289,6 +306,7 @@ int boot_domains_create(const struct boot_info *bi)
 	if (nr)
 		printk("(lamina) boot domains: %u of %u built%s\n", n, nr,
 		       n ? ", starting" : "");
+	release_modules(bi);
 	for (i = 0; i < n; i++)
 		domain_start(built[i]);
 	/*

@@ -235,6 +235,11 @@ static struct timer reaper_timer;
 static unsigned long free_pages_before;
 static void reaper(void *unused);
 
+void domains_baseline_add(unsigned long pages)
+{
+	free_pages_before += pages;
+}
+
 void domains_init(void)
 {
 	free_pages_before = page_alloc_free_pages();

@@ -326,6 +326,22 @@ void free_pages_exact(struct page_info *pg, unsigned long nr)
 	}
 }
 
+unsigned long page_alloc_reclaim(unsigned long mfn, unsigned long nr)
+{
+	unsigned long end = MIN(mfn + nr, max_page), run, done = 0;
+
+	while (mfn < end) {
+		for (run = 0; mfn + run < end &&
+		     frame_table[mfn + run].state == PGS_RESERVED; run++)
+			;
+		if (run)
+			page_alloc_add_free(mfn, run);
+		done += run;
+		mfn += run + 1;
+	}
+	return done;
+}
+
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags)
 {
 	struct page_info *pg = alloc_pages(order, memflags);

@@ -269,10 +269,13 @@ static void test_xen_version(void)
 	CHECK_EQ(xen_version(XENVER_platform_parameters, buf), 0);
 	CHECK_EQ(*(uint64_t *)buf, 0xffff800000000000ULL);
 	CHECK_EQ(xen_version(XENVER_get_features, &fi), 0);
-	CHECK_EQ(fi.submap, 1U << XENFEAT_writable_page_tables |
-			    1U << XENFEAT_auto_translated_physmap |
-			    1U << XENFEAT_dom0 |
-			    1U << XENFEAT_not_direct_mapped);
+	/* What a PVH dom0 needs; never hvm_pirqs (LINUX-PVH-CONTRACT 2.4). */
+	CHECK_EQ(fi.submap & (1U << XENFEAT_auto_translated_physmap |
+			      1U << XENFEAT_dom0 |
+			      1U << XENFEAT_hvm_callback_vector),
+		 1U << XENFEAT_auto_translated_physmap | 1U << XENFEAT_dom0 |
+		 1U << XENFEAT_hvm_callback_vector);
+	CHECK_EQ(fi.submap & (1U << XENFEAT_hvm_pirqs), 0);
 	fi.submap_idx = 1;
 	CHECK_EQ(xen_version(XENVER_get_features, &fi), -XEN_EINVAL);
 	CHECK_EQ(xen_version(XENVER_pagesize, NULL), 4096);

@@ -63,6 +63,26 @@ START_TEST(starts_reserved)
 }
 END_TEST
 
+/* Reclaiming boot memory frees only what is still reserved. */
+START_TEST(reclaim_reserved_only)
+{
+	struct page_info *pg;
+
+	setup_frames(1024);
+	page_alloc_add_free(100, 10);
+	pg = alloc_pages(0, 0);
+	ck_assert_ptr_nonnull(pg);
+	/* 90..130: 100..109 are not reserved (one allocated), 30 are. */
+	ck_assert_uint_eq(page_alloc_reclaim(90, 40), 30);
+	ck_assert_uint_eq(page_alloc_free_pages(), 9 + 30);
+	ck_assert_uint_eq(page_alloc_reclaim(90, 40), 0);
+	/* Beyond the frame table: clipped. */
+	ck_assert_uint_eq(page_alloc_reclaim(1020, 100), 4);
+	free_pages(pg, 0);
+	ck_assert_uint_eq(page_alloc_free_pages(), 10 + 34);
+}
+END_TEST
+
 START_TEST(every_order)
 {
 	unsigned long nr = 1UL << MAX_ORDER;
@@ -444,6 +464,7 @@ SUITE(page_alloc)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, page_info_is_small);
 	tcase_add_test(tc, starts_reserved);
+	tcase_add_test(tc, reclaim_reserved_only);
 	tcase_add_test(tc, every_order);
 	tcase_add_test(tc, coalesce_restores_max_block);
 	tcase_add_test(tc, below_4g);

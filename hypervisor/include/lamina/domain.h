@@ -165,6 +165,8 @@ void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 /* Boot: remember the free page count, reported when the last domain is
  * gone (and every page it took must be back). */
 void domains_init(void);
+/* Pages freed since then that were never the domains' (boot modules). */
+void domains_baseline_add(unsigned long pages);
 
 /* The memory map d was built with, for XENMEM_memory_map (a copy). */
 struct hvm_memmap_table_entry;

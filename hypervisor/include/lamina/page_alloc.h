@@ -114,6 +114,13 @@ struct page_info *alloc_pages_exact(unsigned long nr, unsigned int memflags);
 void free_pages_exact(struct page_info *pg, unsigned long nr);
 
 /* Same, by direct-map address. */
+/*
+ * Boot memory no longer needed (modules once the domains are built):
+ * the frames of [mfn, mfn + nr) that are still reserved become free.
+ * Returns how many.
+ */
+unsigned long page_alloc_reclaim(unsigned long mfn, unsigned long nr);
+
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags);
 void free_xenheap_pages(void *va, unsigned int order);
 
