@@ -34,6 +34,9 @@ static const struct hypercall_desc hypercall_table[] = {
 	[__HYPERVISOR_memory_op] = { do_memory_op, HC_ANY, "memory_op" },
 	[__HYPERVISOR_hvm_op] = { do_hvm_op, HC_ANY, "hvm_op" },
 	[__HYPERVISOR_vcpu_op] = { do_vcpu_op, HC_ANY, "vcpu_op" },
+	/* Checks the privilege itself: Xen's -EPERM comes before -EFAULT. */
+	[__HYPERVISOR_platform_op] = { do_platform_op, HC_ANY,
+				       "platform_op" },
 };
 
 /* Calls per hypercall number, all domains (to be exported to dom0). */

@@ -102,13 +102,14 @@ struct domain *domain_get_target(struct vcpu *v, domid_t domid, int *err)
 		domain_get(v->domain);
 		return v->domain;
 	}
-	if (!v->domain->is_hardware) {
-		*err = -EPERM;
-		return NULL;
-	}
 	d = domain_get_by_id(domid);
-	if (!d)
-		*err = -ESRCH;
+	if (!d) {
+		*err = -ESRCH;		/* Xen looks the domain up first */
+	} else if (!v->domain->is_hardware) {
+		domain_put(d);
+		d = NULL;
+		*err = -EPERM;
+	}
 	return d;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memory: memory_op, hvm_op parameters and vcpu_op register_vcpu_info,
- * with their bad inputs. The program's own page-aligned buffers stand in
+ * with their bad inputs; and platform_op, which refuses what it lacks. The program's own page-aligned buffers stand in
  * for the RAM pages it gives back, moves and gets again; HOLE_GFN, in the
  * hole below 4 GiB, is where new pages appear.
  */
@@ -9,6 +9,7 @@
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 #include <xen/memory.h>
+#include <xen/platform.h>
 #include <xen/vcpu.h>
 
 #define HOLE_GFN	0xf0000UL	/* 3.75 GiB: no RAM there */
@@ -306,6 +307,24 @@ static void test_register_vcpu_info(void)
 	CHECK_EQ(vcpu_op(63, 0, &r), -XEN_ENOSYS);
 }
 
+/* As the hardware domain: no command yet, Xen's checks first. */
+static void test_platform_op(void)
+{
+	struct xen_platform_op op = {
+		.cmd = XENPF_settime64,
+		.interface_version = XENPF_INTERFACE_VERSION,
+	};
+	bool dom0 = start_info->flags & SIF_INITDOMAIN;
+
+	CHECK_EQ(hypercall1(__HYPERVISOR_platform_op, (unsigned long)&op),
+		 dom0 ? -XEN_ENOSYS : -XEN_EPERM);
+	op.interface_version--;
+	CHECK_EQ(hypercall1(__HYPERVISOR_platform_op, (unsigned long)&op),
+		 dom0 ? -XEN_EACCES : -XEN_EPERM);
+	CHECK_EQ(hypercall1(__HYPERVISOR_platform_op, 0x7ff000000000UL),
+		 dom0 ? -XEN_EFAULT : -XEN_EPERM);
+}
+
 static const struct test tests[] = {
 	TEST(memory_map),
 	TEST(reservation_sizes),
@@ -318,6 +337,7 @@ static const struct test tests[] = {
 	TEST(hvm_params),
 	TEST(hvm_misc),
 	TEST(register_vcpu_info),
+	TEST(platform_op),
 };
 
 void guest_main(void)

@@ -156,6 +156,13 @@ def cases():
                   DOM0_GONE, modules=[("exits.elf", "")]))
     c.append(Case("dom0-memory", dom0 + [passed] + DOM0_GONE,
                   modules=[("memory.elf", "")]))
+    # The same as an unprivileged domain: platform_op refused.
+    c.append(Case("domu-memory",
+                  [r"boot domains: 1 of 1 built, starting",
+                   r"\(d1\) \d+ passed, 0 failed"] + sched_cases.GONE,
+                  modules=[Dtb(sched_cases.tree([sched_cases.domain(1, 1)])),
+                           ("memory.elf", "")],
+                  reject=r"crashed|PANIC|FATAL|not ok"))
     c.append(Case("dom0-policy", dom0 + [
                   r"hypervisor command line: 'console=com1 com1=115200,8n1'",
                   passed] + DOM0_GONE, modules=[("policy.elf", "")]))

@@ -51,11 +51,13 @@ long do_sched_op(struct vcpu *v, unsigned long *args);
 long do_memory_op(struct vcpu *v, unsigned long *args);
 long do_hvm_op(struct vcpu *v, unsigned long *args);
 long do_vcpu_op(struct vcpu *v, unsigned long *args);
+long do_platform_op(struct vcpu *v, unsigned long *args);
 
 /*
  * The domain a hypercall names: DOMID_SELF or the caller's own id, or
  * any domain for the hardware domain; a reference, or NULL with *err
- * -EPERM (not allowed) or -ESRCH (no such domain). common/memory.c.
+ * -ESRCH (no such domain) or -EPERM (not allowed), in Xen's order.
+ * common/memory.c.
  */
 struct domain *domain_get_target(struct vcpu *v, domid_t domid, int *err);
 
