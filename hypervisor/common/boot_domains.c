@@ -6,7 +6,7 @@
  *   kernel image ready (bzImage decompressed)   nothing created yet:
  *   memory layout and host memory checked       a failure costs nothing
  *   domain created, RAM populated               from here a failure
- *   kernel loaded, boot data written            shuts the domain down
+ *   kernel loaded, boot data and ACPI written   shuts the domain down
  *   vCPU 0 at the PVH entry, EBX = start info   (the reaper frees it)
  *
  * Every domain is built before any starts, so that their output does not
@@ -16,6 +16,7 @@
 #include <lamina/boot_kernel.h>
 #include <lamina/domain.h>
 #include <lamina/errno.h>
+#include <lamina/guest_acpi.h>
 #include <lamina/lib.h>
 #include <lamina/mm.h>
 #include <lamina/page_alloc.h>
@@ -46,6 +47,7 @@ struct build {
 	s_time_t xz_ns;
 	struct pvh_guest g;
 	struct pvh_layout l;
+	uint8_t acpi[GUEST_ACPI_SIZE(DOMAIN_MAX_VCPUS)];
 };
 
 static int gwrite(void *ctx, uint64_t gpa, const void *src, size_t len)
@@ -92,6 +94,7 @@ static int plan_memory(const struct boot_info *bi, struct build *b)
 		.kernel_end = b->k.plan.paddr_end, .cmdline = bd->cmdline,
 		.flags = (bd->is_hardware ? SIF_INITDOMAIN : 0) |
 			 (bd->is_control ? SIF_PRIVILEGED : 0),
+		.acpi_size = GUEST_ACPI_SIZE(bd->max_vcpus),
 	};
 	if (bd->ramdisk >= 0) {
 		const struct boot_module *m = &bi->modules[bd->ramdisk];
@@ -134,7 +137,33 @@ static struct domain *create(const struct boot_domain *bd)
 	return d;
 }
 
-/* RAM, kernel, boot data, start state. */
+/*
+ * The ACPI tables (lamina/guest_acpi.h) with one MADT entry per vCPU,
+ * each with the APIC ID the vCPU's CPUID and LAPIC report. The same for
+ * every boot domain, dom0 included (docs/guest-acpi.md).
+ */
+static int write_acpi(struct domain *d, struct build *b)
+{
+	uint32_t ids[DOMAIN_MAX_VCPUS];
+	unsigned int i;
+	int rc;
+
+	BUILD_BUG_ON(ARRAY_SIZE(ids) > GUEST_ACPI_MAX_CPUS);
+	for (i = 0; i < d->max_vcpus; i++)
+		ids[i] = hvm_vcpu_apic_id(d->vcpu[i]);
+	rc = guest_acpi_build(b->l.acpi, ids, d->max_vcpus, b->acpi,
+			      sizeof(b->acpi));
+	if (!rc)
+		rc = gwrite(d, b->l.acpi, b->acpi,
+			    GUEST_ACPI_SIZE(d->max_vcpus));
+	if (rc)
+		printk("(lamina) d%u: cannot build its ACPI tables at %#llx "
+		       "(%d)\n", d->domain_id,
+		       (unsigned long long)b->l.acpi, rc);
+	return rc;
+}
+
+/* RAM, kernel, boot data, ACPI tables, start state. */
 static int fill(struct domain *d, struct build *b)
 {
 	const struct pvh_layout *l = &b->l;
@@ -160,6 +189,8 @@ static int fill(struct domain *d, struct build *b)
 		return rc;
 	}
 	rc = pvh_write(&b->g, l, gwrite, d);
+	if (!rc)
+		rc = write_acpi(d, b);
 	if (rc)
 		return rc;
 	hvm_ops->vcpu_set_pvh_entry(d->vcpu[0], (uint32_t)b->k.plan.entry,

@@ -84,6 +84,31 @@ static int check_kernel(const struct pvh_guest *g, const struct pvh_layout *l)
 	return 0;
 }
 
+/* The tables' place is fixed: only their size and the kernel can clash. */
+static int layout_acpi(const struct pvh_guest *g, struct pvh_layout *l)
+{
+	if (!g->acpi_size)
+		return 0;
+	if (g->acpi_size > PVH_ACPI_END - PVH_ACPI_START) {
+		printk("(lamina) d%u: ACPI tables of %llu bytes, at most %llu "
+		       "fit in [%#x, %#llx)\n", g->domid,
+		       (unsigned long long)g->acpi_size,
+		       (unsigned long long)(PVH_ACPI_END - PVH_ACPI_START),
+		       PVH_ACPI_START, (unsigned long long)PVH_ACPI_END);
+		return -E2BIG;
+	}
+	if (g->kernel_start < PVH_ACPI_START + g->acpi_size &&
+	    g->kernel_end > PVH_ACPI_START) {
+		printk("(lamina) d%u: the kernel [%#llx, %#llx) overlaps the "
+		       "ACPI tables at %#x\n", g->domid,
+		       (unsigned long long)g->kernel_start,
+		       (unsigned long long)g->kernel_end, PVH_ACPI_START);
+		return -EINVAL;
+	}
+	l->acpi = PVH_ACPI_START;
+	return 0;
+}
+
 static int check_string(const struct pvh_guest *g, const char *what,
 			const char *s)
 {
@@ -162,6 +187,8 @@ int pvh_layout(const struct pvh_guest *g, struct pvh_layout *l)
 	if (!rc)
 		rc = check_kernel(g, l);
 	if (!rc)
+		rc = layout_acpi(g, l);
+	if (!rc)
 		rc = check_string(g, "command line", g->cmdline);
 	if (!rc)
 		rc = check_string(g, "initrd string", g->initrd_cmdline);
@@ -212,7 +239,7 @@ static void fill_start_info(const struct pvh_guest *g,
 	si->nr_modules = g->initrd ? 1 : 0;
 	si->modlist_paddr = l->modlist;
 	si->cmdline_paddr = l->cmdline;
-	si->rsdp_paddr = g->rsdp;
+	si->rsdp_paddr = l->acpi;
 	si->memmap_paddr = l->memmap;
 	si->memmap_entries = l->nr_memmap;
 }

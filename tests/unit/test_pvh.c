@@ -142,7 +142,7 @@ START_TEST(initrd_and_strings)
 	g.initrd = initrd;
 	g.initrd_len = sizeof(initrd);
 	g.initrd_cmdline = "initrd-arg=1";
-	g.rsdp = 0xe0000;
+	g.acpi_size = 600;
 	gmem_alloc(g.mem);
 	ck_assert_int_eq(layout(&g, &l), 0);
 	check_layout(&g, &l);

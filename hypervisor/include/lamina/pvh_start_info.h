@@ -10,7 +10,8 @@
  *
  *   [0, 0xA0000)            RAM
  *   [0xA0000, 1 MiB)        reserved (populated, zeroed: the legacy VGA
- *                           and BIOS area, which Linux scans)
+ *                           and BIOS area, which Linux scans); the ACPI
+ *                           tables (lamina/guest_acpi.h) at 0xE0000
  *   [1 MiB, low_end)        RAM: kernel at its p_paddr; the boot data
  *                           block at the lowest place at or above 1 MiB
  *                           where it fits beside the kernel, below 1 GiB
@@ -33,6 +34,14 @@
 
 #define PVH_LEGACY_START	0xA0000
 #define PVH_LEGACY_END		MiB(1)
+/*
+ * The ACPI tables go where a PC's BIOS keeps them, in the reserved
+ * legacy area: outside RAM, so Linux never reuses the pages, already
+ * populated, and the RSDP at 0xE0000 is also where Linux's legacy scan
+ * looks when a loader loses rsdp_paddr.
+ */
+#define PVH_ACPI_START		0xE0000
+#define PVH_ACPI_END		PVH_LEGACY_END
 #define PVH_MIN_MEM		MiB(2)
 #define PVH_MAX_MEM		(GiB(1) << 10)	/* 1 TiB */
 /* Everything but the kernel stays below this: Linux reads the start info,
@@ -53,7 +62,7 @@ struct pvh_guest {
 	const char *initrd_cmdline;	/* the initrd module's string */
 	const char *cmdline;
 	uint32_t flags;			/* SIF_* (xen.h) */
-	uint64_t rsdp;			/* RSDP guest address, 0: none */
+	uint64_t acpi_size;		/* bytes of ACPI tables, 0: none */
 };
 
 /* Where everything goes: guest-physical addresses, 0 when absent. */
@@ -63,6 +72,7 @@ struct pvh_layout {
 	uint64_t data_start, data_end;	/* the boot data block */
 	uint64_t initrd, initrd_cmdline, cmdline, modlist, memmap;
 	uint64_t start_info;		/* EBX at the PVH entry */
+	uint64_t acpi;			/* the ACPI tables, RSDP first */
 	unsigned int nr_memmap;
 	struct hvm_memmap_table_entry map[PVH_MEMMAP_MAX];
 };
@@ -70,10 +80,12 @@ struct pvh_layout {
 /*
  * Compute the layout for g. Returns 0, or after a "(lamina) dN: ..."
  * message: -EINVAL memory not a page multiple, or an empty or inverted
- * kernel span; -ENOMEM memory below PVH_MIN_MEM or too small for the
- * kernel; -E2BIG memory above PVH_MAX_MEM, or a command line of
- * PVH_CMDLINE_MAX bytes or more; -ENOSPC the boot data block fits
- * nowhere in RAM between 1 MiB and PVH_DATA_LIMIT beside the kernel.
+ * kernel span, or a kernel overlapping the ACPI tables; -ENOMEM memory
+ * below PVH_MIN_MEM or too small for the kernel; -E2BIG memory above
+ * PVH_MAX_MEM, a command line of PVH_CMDLINE_MAX bytes or more, or ACPI
+ * tables larger than [PVH_ACPI_START, PVH_ACPI_END); -ENOSPC the boot
+ * data block fits nowhere in RAM between 1 MiB and PVH_DATA_LIMIT beside
+ * the kernel.
  */
 int pvh_layout(const struct pvh_guest *g, struct pvh_layout *l);
 
@@ -83,7 +95,8 @@ typedef int (*pvh_write_fn)(void *ctx, uint64_t gpa, const void *src,
 
 /*
  * Write the boot data block of layout l (from pvh_layout(g, l)) through
- * write: initrd, strings, module list, memory map, start info. Stops at
+ * write: initrd, strings, module list, memory map, start info (its
+ * rsdp_paddr is l->acpi; the caller writes the tables there). Stops at
  * and returns the first callback error (after a message); 0 when done.
  */
 int pvh_write(const struct pvh_guest *g, const struct pvh_layout *l,
