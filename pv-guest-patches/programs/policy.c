@@ -91,8 +91,12 @@ static void test_hidden(void)
 	CHECK_EQ(cpuid(0x80000000).eax <= 0x80000008, 1);
 	r = cpuid(0xa);					/* PMU */
 	CHECK_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
-	r = cpuid(0xb);					/* x2APIC topology */
-	CHECK_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
+	r = cpuid_count(0xb, 0);	/* x2APIC topology: vCPU 0, no SMT */
+	if (cpuid(0).eax >= 0xb) {
+		CHECK_EQ(r.edx, r1.ebx >> 24);
+		CHECK_EQ(r.ecx, 1U << 8);
+		CHECK_EQ(r.ebx, 1);
+	}
 	r = cpuid(0x8000000a);				/* SVM */
 	CHECK_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
 }

@@ -77,7 +77,8 @@ static void host(uint32_t leaf, uint32_t sub, struct cpuid_leaf *r)
 }
 
 static struct cpuid_policy pol;
-static const struct cpuid_ctx ctx0 = { .vcpu_id = 0, .domid = 7,
+static const struct cpuid_ctx ctx0 = { .vcpu_id = 0, .apic_id = 0,
+				       .nr_vcpus = 1, .domid = 7,
 				       .apic_enabled = true };
 
 static struct cpuid_leaf get(uint32_t leaf, uint32_t sub,
@@ -124,8 +125,6 @@ START_TEST(hidden_features)
 	ck_assert(zero(get(7, 1, NULL)));
 	ck_assert(zero(get(5, 0, NULL)));		/* MONITOR */
 	ck_assert(zero(get(0xa, 0, NULL)));		/* PMU */
-	ck_assert(zero(get(0xb, 0, NULL)));		/* x2APIC topology */
-	ck_assert(zero(get(0xb, 1, NULL)));
 	ck_assert_uint_eq(get(6, 0, NULL).a, BIT(2));	/* ARAT only */
 	e1 = get(0x80000001, 0, NULL);
 	ck_assert(!(e1.c & (BIT(1) | BIT(2) | BIT(3) | BIT(9) | BIT(10) |
@@ -239,7 +238,8 @@ START_TEST(topology)
 
 	make(HOST_AMD);
 	c.vcpu_id = 3;
-	ck_assert_uint_eq(get(1, 0, &c).b >> 24, 6);	/* vCPU * 2 */
+	c.apic_id = 6;					/* vCPU * 2 */
+	ck_assert_uint_eq(get(1, 0, &c).b >> 24, 6);
 	ck_assert_uint_eq((get(1, 0, &c).b >> 16) & 0xff, 16);
 	ck_assert_uint_eq(get(1, 0, &c).b & 0xffff, 0x0800);
 	ck_assert_uint_eq(get(0x80000008, 0, NULL).c, 0x5007);
@@ -254,6 +254,63 @@ START_TEST(topology)
 	ck_assert(!zero(get(2, 0, NULL)));
 	make(HOST_VIA);
 	ck_assert_uint_eq(pol.vendor, CPUID_VENDOR_OTHER);
+}
+END_TEST
+
+/*
+ * Leaf 0xB on every vCPU of domains of 1 to 64 vCPUs: the x2APIC ID is
+ * the vCPU's APIC ID on every subleaf, one thread per core, all cores in
+ * package 0, each core its own ID.
+ */
+START_TEST(x2apic_topology)
+{
+	static const unsigned int nr[] = { 1, 2, 3, 4, 5, 17, 64 };
+	static const unsigned int shift[] = { 1, 2, 3, 3, 4, 6, 7 };
+	struct cpuid_ctx c = ctx0;
+	struct cpuid_leaf l0, l1, l2;
+	unsigned int i, v;
+
+	make(HOST_INTEL);
+	for (i = 0; i < ARRAY_SIZE(nr); i++) {
+		c.nr_vcpus = nr[i];
+		for (v = 0; v < nr[i]; v++) {
+			c.vcpu_id = v;
+			c.apic_id = 2 * v;
+			l0 = get(0xb, 0, &c);
+			l1 = get(0xb, 1, &c);
+			l2 = get(0xb, 2, &c);
+			ck_assert_uint_eq(l0.a, 1);
+			ck_assert_uint_eq(l0.b, 1);
+			ck_assert_uint_eq(l0.c, 0x100);		/* SMT */
+			ck_assert_uint_eq(l0.d, 2 * v);
+			ck_assert_uint_eq(l1.a, shift[i]);
+			ck_assert_uint_eq(l1.b, nr[i]);
+			ck_assert_uint_eq(l1.c, 0x201);		/* core */
+			ck_assert_uint_eq(l1.d, 2 * v);
+			ck_assert_uint_eq(l2.a | l2.b, 0);	/* invalid */
+			ck_assert_uint_eq(l2.c, 2);
+			ck_assert_uint_eq(l2.d, 2 * v);
+			ck_assert_uint_eq(get(0xb, 0x1234, &c).c, 0x34);
+			ck_assert_uint_eq(get(1, 0, &c).b >> 24, 2 * v);
+			/* The package ID is 0; the core ID is the vCPU. */
+			ck_assert_uint_eq(l0.d >> l1.a, 0);
+			ck_assert_uint_eq(l0.d >> l0.a, v);
+		}
+		/* No wider than it must be (and 1 at least, the SMT's). */
+		if (nr[i] > 1)
+			ck_assert_uint_ge(2 * (nr[i] - 1),
+					  1U << (shift[i] - 1));
+	}
+	make(HOST_AMD);			/* the same on AMD */
+	c.vcpu_id = 5;
+	c.apic_id = 10;
+	c.nr_vcpus = 8;
+	ck_assert_uint_eq(get(0xb, 1, &c).a, 4);
+	ck_assert_uint_eq(get(0xb, 1, &c).d, 10);
+	make(HOST_OLD);			/* maximum basic leaf 1: no leaf 0xB */
+	ck_assert(zero(get(0xb, 0, &c)));
+	ck_assert(zero(get(0xb, 1, &c)));
+	ck_assert_uint_eq(get(1, 0, &c).b >> 24, 10);
 }
 END_TEST
 
@@ -332,6 +389,7 @@ SUITE(cpuid)
 	tcase_add_test(tc, xen_leaves);
 	tcase_add_test(tc, tsc_scale);
 	tcase_add_test(tc, topology);
+	tcase_add_test(tc, x2apic_topology);
 	tcase_add_test(tc, dynamic_bits);
 	tcase_add_test(tc, xsave);
 	tcase_add_test(tc, feature_queries);

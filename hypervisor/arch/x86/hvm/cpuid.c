@@ -12,9 +12,10 @@
  *   - the hypervisor bit is set; Xen's leaves are at 0x40000000;
  *   - the basic leaves stop at 0xD and the extended ones at 0x80000008
  *     (SVM's 0x8000000A, SEV's 0x8000001F, topology extensions go);
- *   - topology as Xen presents it to HVM guests: APIC ID = vCPU ID * 2,
- *     the logical-processor counts doubled, leaf 0xB empty (x2APIC is
- *     hidden), HTT set, CMP_LEGACY clear.
+ *   - topology as Xen presents it to HVM guests: APIC ID = vCPU ID * 2
+ *     (hvm_vcpu_apic_id(), the MADT's too), the logical-processor counts
+ *     doubled, HTT set, CMP_LEGACY clear; leaf 0xB made up to match
+ *     (topology_leaf()).
  *
  * Out-of-range leaves read as zeros (AMD's behaviour, and Xen's).
  */
@@ -351,6 +352,32 @@ static void xen_leaf(const struct cpuid_policy *p, uint32_t idx,
 	}
 }
 
+/*
+ * Leaf 0xB, the x2APIC topology, for the domain's APIC IDs: each vCPU a
+ * core of its own in one package, one thread per core (APIC ID bit 0 is
+ * the thread, always 0: no SMT, as with Xen), the core field wide enough
+ * for every APIC ID of the domain. EDX is the vCPU's x2APIC ID on every
+ * subleaf, ECX[7:0] the subleaf; subleaf 2 and up are invalid (type 0).
+ */
+static void topology_leaf(uint32_t sub, const struct cpuid_ctx *ctx,
+			  struct cpuid_leaf *res)
+{
+	unsigned int shift = 1;
+
+	while ((1U << shift) < 2 * ctx->nr_vcpus && shift < 31)
+		shift++;
+	*res = (struct cpuid_leaf){ .c = sub & 0xff, .d = ctx->apic_id };
+	if (sub == 0) {
+		res->a = 1;
+		res->b = 1;
+		res->c |= 1U << 8;		/* SMT */
+	} else if (sub == 1) {
+		res->a = shift;
+		res->b = ctx->nr_vcpus;
+		res->c |= 2U << 8;		/* core */
+	}
+}
+
 /* The static answer, before the per-vCPU adjustments. */
 static void policy_leaf(const struct cpuid_policy *p, uint32_t leaf,
 			uint32_t sub, const struct cpuid_ctx *ctx,
@@ -387,11 +414,15 @@ void cpuid_policy_get(const struct cpuid_policy *p, uint32_t leaf,
 	policy_leaf(p, leaf, sub, ctx, res);
 	switch (leaf) {
 	case 1:
-		res->b = (res->b & 0x00ffffffU) | ((ctx->vcpu_id * 2) << 24);
+		res->b = (res->b & 0x00ffffffU) | (ctx->apic_id << 24);
 		if ((res->c & BIT(26)) && (ctx->cr4 & CR4_OSXSAVE))
 			res->c |= L1_ECX_OSXSAVE;
 		if (!ctx->apic_enabled)
 			res->d &= ~L1_EDX_APIC;
+		break;
+	case 0xb:
+		if (leaf <= p->basic[0].a)
+			topology_leaf(sub, ctx, res);
 		break;
 	case 0xd:
 		if (sub == 0 && res->a)
@@ -435,6 +466,8 @@ void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t res[4])
 	struct guest_paging pg;
 	struct cpuid_ctx ctx = {
 		.vcpu_id = v->vcpu_id,
+		.apic_id = hvm_vcpu_apic_id(v),
+		.nr_vcpus = v->domain->max_vcpus,
 		.domid = v->domain->domain_id,
 		.xcr0 = live_xcr0(),
 		.apic_enabled = v->arch.msrs.apic_base & APIC_BASE_ENABLE,

@@ -49,6 +49,8 @@ void cpuid_policy_init(struct cpuid_policy *p, cpuid_host_fn host,
 /* What some answers depend on: the vCPU asking and its state. */
 struct cpuid_ctx {
 	unsigned int vcpu_id;
+	uint32_t apic_id;		/* hvm_vcpu_apic_id() */
+	unsigned int nr_vcpus;		/* the domain's, for leaf 0xB */
 	unsigned int domid;
 	uint64_t cr4;			/* OSXSAVE */
 	uint64_t xcr0;			/* for the XSAVE area sizes */
