@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 
+import acpi_cases
 import sched_cases
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -177,6 +178,13 @@ def cases():
         Case("vmx-dom0-policy", DOM0 + [
              r"hypervisor command line: 'console=com1 com1=115200,8n1'",
              PASSED] + DOM0_GONE, [("policy.elf", "")]),
+        # The ACPI tables and Intel's leaf 0xB (QEMU's cases are AMD).
+        Case("vmx-dom0-acpi", [
+             VMX, r"\(lamina\) d0: \d+ MiB, 4 vCPUs, weight 256, hardware "
+             r"domain"] + acpi_cases.tables("", 4) + [PASSED] + DOM0_GONE,
+             [("acpi.elf", "acpi.elf vcpus=4")],
+             append="dom0_max_vcpus=4",
+             reject=r"not ok"),
         Case("vmx-dom0-nullcall", DOM0 + [
              r"nullcall: xen_version by vmcall: median \d+ cycles",
              r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE,

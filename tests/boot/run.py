@@ -17,6 +17,7 @@ import time
 
 import pexpect
 
+import acpi_cases
 import boot_domain_cases
 import sched_cases
 
@@ -250,7 +251,7 @@ def cases():
                       machine=machine, iommu=machine == "q35",
                       append="crash_test=reboot", reject=r"powering off"))
     return (c + boot_domain_cases.cases(Case, Dtb) +
-            sched_cases.cases(Case, Dtb))
+            sched_cases.cases(Case, Dtb) + acpi_cases.cases(Case, Dtb))
 
 
 def qemu_cmd(case, image, iso, guests, tmp):
