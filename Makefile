@@ -189,6 +189,14 @@ test: deps
 	$(MAKE) boot-test
 	$(MAKE) bochs-test BOCHS_K='vmx-dom0-(hello|cpumodes)'
 
+# Debian's kernel under Lamina, to its busybox shell (tests/linux/).
+INITRAMFS := $(O)/linux/initramfs.cpio.gz
+$(INITRAMFS): tests/linux/mkinitramfs.sh
+	mkdir -p $(dir $@)
+	sh tests/linux/mkinitramfs.sh $@
+linux-test: hypervisor $(INITRAMFS)
+	$(PYTHON) tests/linux/run.py --image $(O)/lamina --initramfs $(INITRAMFS)
+
 # Figures, not pass/fail (not part of make test).
 bench: deps
 	$(MAKE) hypervisor xenstore
@@ -200,7 +208,7 @@ bench: deps
 clean:
 	rm -rf $(O)
 
-.PHONY: all deps config defconfig menuconfig olddefconfig savedefconfig \
+.PHONY: linux-test all deps config defconfig menuconfig olddefconfig savedefconfig \
 	hypervisor xenstore guests iso run unit-test boot-test bochs-test \
 	xenstore-test config-builds \
 	test bench clean
