@@ -11,6 +11,7 @@
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
+#include <lamina/grant_table.h>
 #include <lamina/lib.h>
 #include <lamina/page_alloc.h>
 #include <lamina/sched.h>
@@ -117,7 +118,7 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 	d->page_list = PG_LINK_NONE;
 	spin_lock_init(&d->page_lock, LOCK_LEVEL_DOMAIN, "domain_pages");
 	d->vcpu = xzalloc_array(struct vcpu *, d->max_vcpus);
-	if (!d->vcpu || shared_info_init(d) ||
+	if (!d->vcpu || shared_info_init(d) || gnttab_domain_init(d) ||
 	    p2m_init(d, hvm_ops->p2m_format)) {
 		domain_free(d);
 		goto fail;
@@ -160,6 +161,7 @@ static void domain_free(struct domain *d)
 	xfree(d->vcpu);
 	if (d->p2m.root)
 		p2m_teardown(d);
+	gnttab_domain_destroy(d);
 	domain_relinquish_frames(d);
 	shared_info_free(d);
 	xfree(d->arch.memmap);

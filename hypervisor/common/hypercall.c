@@ -37,6 +37,8 @@ static const struct hypercall_desc hypercall_table[] = {
 	/* Checks the privilege itself: Xen's -EPERM comes before -EFAULT. */
 	[__HYPERVISOR_platform_op] = { do_platform_op, HC_ANY,
 				       "platform_op" },
+	[__HYPERVISOR_grant_table_op] = { do_grant_table_op, HC_ANY,
+					  "grant_table_op" },
 };
 
 /* Calls per hypercall number, all domains (to be exported to dom0). */

@@ -11,6 +11,7 @@
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
+#include <lamina/grant_table.h>
 #include <lamina/guest_access.h>
 #include <lamina/hypercall.h>
 #include <lamina/lib.h>
@@ -43,11 +44,13 @@ static int remove_page(struct domain *d, unsigned long gfn)
 		d->shared_info_gfn = ~0UL;
 		return 0;
 	}
+	if (gnttab_frame_unmapped(d, gfn))
+		return 0;
 	return domain_release_frame(d, mfn_to_page(mfn));
 }
 
 /* Make room at gfn for a new page: RAM there is freed, a hole is fine. */
-static int make_room(struct domain *d, unsigned long gfn)
+int physmap_make_room(struct domain *d, unsigned long gfn)
 {
 	int rc = remove_page(d, gfn);
 
@@ -66,7 +69,7 @@ static int populate_one(struct domain *d, unsigned long gfn,
 	if (d->tot_pages + (1UL << order) > d->max_pages)
 		return -ENOMEM;
 	for (i = 0; i < (1UL << order); i++) {
-		rc = make_room(d, gfn + i);
+		rc = physmap_make_room(d, gfn + i);
 		if (rc)
 			return rc;
 	}
@@ -162,11 +165,12 @@ static int move_page(struct domain *d, unsigned long gfn, unsigned long gpfn)
 	unsigned long mfn = p2m_lookup(d, gfn, &t, NULL);
 	int rc;
 
-	if (t != P2M_RAM || gfn == d->shared_info_gfn)
+	if (t != P2M_RAM || gfn == d->shared_info_gfn ||
+	    gnttab_frame_at(d, gfn))
 		return -EINVAL;
 	if (gfn == gpfn)
 		return 0;
-	rc = make_room(d, gpfn);
+	rc = physmap_make_room(d, gpfn);
 	if (!rc)
 		rc = p2m_map(d, gpfn, mfn, P2M_ORDER_4K, P2M_RAM);
 	if (!rc)
@@ -196,7 +200,7 @@ static long add_to_physmap(struct vcpu *v, unsigned long arg)
 		old = d->shared_info_gfn;
 		if (old == x.gpfn)
 			break;
-		rc = make_room(d, x.gpfn);
+		rc = physmap_make_room(d, x.gpfn);
 		if (!rc)
 			rc = p2m_map(d, x.gpfn, mfn, P2M_ORDER_4K, P2M_RAM);
 		if (rc)
@@ -222,8 +226,8 @@ static long add_to_physmap(struct vcpu *v, unsigned long arg)
 	case XENMAPSPACE_gmfn_foreign:	/* add_to_physmap_batch only */
 		rc = -ENOSYS;
 		break;
-	case XENMAPSPACE_grant_table:	/* not yet */
-		rc = -ENOSYS;
+	case XENMAPSPACE_grant_table:
+		rc = gnttab_add_to_physmap(d, x.idx, x.gpfn);
 		break;
 	default:			/* dev_mmio is Arm's */
 		rc = -EINVAL;

@@ -33,10 +33,12 @@ static unsigned long free_at_flush;	/* free pages when last flushed */
 static struct page_info *held[NR_FRAMES];
 static unsigned int nr_held;
 
-/* The hook the p2m calls: counted here. */
+/* The hook the p2m calls: counted here for this suite's domain (the
+ * runner's other suites have p2ms of their own). */
 void p2m_tlb_flush(struct domain *d)
 {
-	ck_assert_ptr_eq(d, &dom);
+	if (d != &dom)
+		return;
 	ck_assert(spin_is_locked(&dom.p2m.lock));
 	free_at_flush = page_alloc_free_pages();
 	flushes++;

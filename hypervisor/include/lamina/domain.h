@@ -11,6 +11,7 @@
 #include <asm/p2m.h>
 
 struct domain;
+struct grant_table;
 
 /* Why a vCPU cannot run (vcpu.pause_flags, changed atomically). */
 #define VPF_blocked	(1UL << 0)	/* SCHEDOP_block or HLT: until an event */
@@ -102,6 +103,7 @@ struct domain {
 
 	struct shared_info *shared_info;	/* a hypervisor page */
 	unsigned long shared_info_gfn;	/* where it is mapped; or ~0 */
+	struct grant_table *grant_table;	/* lamina/grant_table.h */
 
 	struct arch_domain arch;	/* x86: CPUID/MSR policy... */
 	struct guest_line line_e9;	/* port 0xE9 output */
@@ -167,6 +169,11 @@ void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 void domains_init(void);
 /* Pages freed since then that were never the domains' (boot modules). */
 void domains_baseline_add(unsigned long pages);
+
+/* Make room at gfn for a page the hypervisor maps there: RAM is freed,
+ * shared_info or a grant frame unhooked, a hole is fine; -EINVAL for
+ * grant and foreign mappings (common/memory.c). */
+int physmap_make_room(struct domain *d, unsigned long gfn);
 
 /* The memory map d was built with, for XENMEM_memory_map (a copy). */
 struct hvm_memmap_table_entry;

@@ -12,6 +12,7 @@ enum lock_level {
 	LOCK_LEVEL_TEST_LOW	= 10,	/* unit tests only */
 	LOCK_LEVEL_TEST_HIGH	= 20,	/* unit tests only */
 	LOCK_LEVEL_DOMLIST	= 40,	/* the domain list */
+	LOCK_LEVEL_GNTTAB	= 50,	/* a grant table: maps, allocates */
 	LOCK_LEVEL_DOMAIN	= 60,	/* a domain's pages: allocates */
 	LOCK_LEVEL_P2M		= 70,	/* a domain's p2m: allocates, flushes */
 	LOCK_LEVEL_XMALLOC	= 100,	/* heap: may take the page allocator */
