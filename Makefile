@@ -66,6 +66,7 @@ GUEST_DIR := pv-guest-patches
 GUEST_OBJ := $(O)/guests/obj
 GUEST_PROGRAMS := hello triple fault burn nullcall unhandled intercepts vaddr \
 	modes exits policy msrswitch memory acpi
+GUEST_PROGRAMS += gnttab gntbench
 GUEST_LIB := head entry compat start traps hypercall console cmdline test \
 	format paging string
 GUEST_LIB_OBJS := $(GUEST_LIB:%=$(GUEST_OBJ)/lib/%.o)

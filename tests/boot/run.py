@@ -19,6 +19,7 @@ import pexpect
 
 import acpi_cases
 import boot_domain_cases
+import gnttab_cases
 import sched_cases
 
 QEMU = "qemu-system-x86_64"
@@ -251,7 +252,8 @@ def cases():
                       machine=machine, iommu=machine == "q35",
                       append="crash_test=reboot", reject=r"powering off"))
     return (c + boot_domain_cases.cases(Case, Dtb) +
-            sched_cases.cases(Case, Dtb) + acpi_cases.cases(Case, Dtb))
+            sched_cases.cases(Case, Dtb) + acpi_cases.cases(Case, Dtb) +
+            gnttab_cases.cases(Case, Dtb, dom0, DOM0_GONE))
 
 
 def qemu_cmd(case, image, iso, guests, tmp):
