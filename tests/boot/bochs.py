@@ -190,6 +190,9 @@ def cases():
              r"\(lamina\) domain 0 shut down \(poweroff\)"] + DOM0_GONE,
              [("nullcall.elf", "")]),
         Case("vmx-dom0-cpumodes", CPUMODES, [("cpumodes.elf", "")]),
+        # Grant maps are EPT entries of their own types.
+        Case("vmx-dom0-gnttab", DOM0 + [r"# map_self", PASSED] + DOM0_GONE,
+             [("gnttab.elf", "gnttab")], reject=r"not ok"),
         # A failed VM entry crashes the domain, not the host (debug builds
         # break the start state on purpose: vmx/debug/entry_test.c).
         Case("vmx-entry-invalid-guest-state", [
