@@ -276,7 +276,21 @@ static void machine_follows(unsigned int reason)
 	machine_power_off();
 }
 
-/* Take one dead domain off the list; NULL if none can go yet. */
+/*
+ * What a dead domain holds of other domains goes while it can still be
+ * found (Xen relinquishes before a domain disappears): once another
+ * domain sees it gone, its grant mappings are gone too.
+ */
+static void relinquish(struct domain *d)
+{
+	gnttab_release_mappings(d);
+	d->is_relinquished = true;
+}
+
+/*
+ * Take one dead domain off the list (once relinquished; before that it
+ * is returned listed, with a reference); NULL if none can go yet.
+ */
 static struct domain *reap_one(bool *pending)
 {
 	struct domain **pp, *d;
@@ -288,6 +302,10 @@ static struct domain *reap_one(bool *pending)
 		if (!vcpus_off_cpu(d)) {
 			*pending = true;
 			continue;
+		}
+		if (!d->is_relinquished) {
+			domain_get(d);	/* reaper() relinquishes it, listed */
+			break;
 		}
 		*pp = d->next_in_list;
 		nr_domains--;
@@ -312,6 +330,12 @@ static void reaper(void *unused)
 	while ((d = reap_one(&pending))) {
 		bool hw = d->is_hardware;
 		unsigned int reason = d->shutdown_reason, id = d->domain_id;
+
+		if (!d->is_dying) {
+			relinquish(d);
+			domain_put(d);
+			continue;
+		}
 
 		print_runtimes(d);
 		domain_put(d);

@@ -103,14 +103,16 @@ struct domain *gnttab_get_domain(struct domain *ld, domid_t domid,
 
 /*
  * The mappings d holds go: each pin in its granter's table (if that
- * table still exists) and each frame reference. d's p2m is no longer
- * used by any CPU.
+ * table still exists) and each frame reference. d's p2m keeps the
+ * entries until it is torn down, but no vCPU of d runs any more.
  */
-static void release_mappings(struct domain *d)
+void gnttab_release_mappings(struct domain *d)
 {
 	struct grant_table *gt = d->grant_table;
 	unsigned int h;
 
+	if (!gt || !gt->maptrack)
+		return;
 	for (h = 0; h < gt->maptrack_limit; h++) {
 		struct maptrack *m = &gt->maptrack[h / MAPTRACK_PER_PAGE]
 						  [h % MAPTRACK_PER_PAGE];
@@ -119,7 +121,7 @@ static void release_mappings(struct domain *d)
 		if (!m->flags)
 			continue;
 		rd = domain_get_by_id(m->domid);
-		if (rd && rd != d && rd->grant_table->serial == m->serial)
+		if (rd && rd->grant_table->serial == m->serial)
 			gnttab_unpin(rd->grant_table, m->ref,
 				     m->flags & GNTMAP_readonly);
 		if (rd)
@@ -137,7 +139,7 @@ void gnttab_domain_destroy(struct domain *d)
 	if (!gt)
 		return;
 	if (gt->maptrack) {
-		release_mappings(d);
+		gnttab_release_mappings(d);
 		for (i = 0; i * MAPTRACK_PER_PAGE < gt->maptrack_limit; i++)
 			free_xenheap_pages(gt->maptrack[i], 0);
 		xfree(gt->maptrack);

@@ -629,13 +629,20 @@ START_TEST(mapper_dies)
 	ck_assert_int_eq(map(d1, 2, 20, HOLE, GNTMAP_host_map, NULL), 0);
 	ck_assert_int_eq(map(d1, 2, 21, HOLE + 1, GNTMAP_host_map |
 			     GNTMAP_readonly, NULL), 0);
+	grant(d1, 5, GTF_permit_access, 1, OWN_GFN);
+	ck_assert_int_eq(map(d1, 1, 5, HOLE + 2, GNTMAP_host_map, NULL), 0);
 	ck_assert_uint_eq(page_at(&dom2, 3)->count, 2);
+	/* Released while it can still be found (the reaper), then freed. */
+	gnttab_release_mappings(d1);
+	expect_idle(&dom2, 20, GTF_permit_access, 3);
+	expect_idle(&dom2, 21, GTF_permit_access, 4);
+	expect_idle(d1, 5, GTF_permit_access, OWN_GFN);
 	listed[0] = NULL;
 	gnttab_domain_destroy(d1);
 	ck_assert_ptr_null(d1->grant_table);
-	expect_idle(&dom2, 20, GTF_permit_access, 3);
-	expect_idle(&dom2, 21, GTF_permit_access, 4);
+	ck_assert_uint_eq(page_at(&dom2, 3)->count, 1);
 	ck_assert_uint_eq(dom2.refcnt, 1);
+	ck_assert_uint_eq(d1->refcnt, 1);
 }
 END_TEST
 

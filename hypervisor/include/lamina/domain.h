@@ -86,6 +86,7 @@ struct domain {
 	bool is_shut_down;		/* shut down or crashed: never runs */
 	bool is_crashed;
 	unsigned int shutdown_reason;	/* SHUTDOWN_* once shut down */
+	bool is_relinquished;		/* dead, its holds on others gone */
 	bool is_dying;			/* being destroyed */
 	unsigned int pause_count;	/* domain_pause() nesting, atomic */
 	s_time_t start_time;		/* NOW() at domain_start() */

@@ -80,8 +80,10 @@ struct grant_table {
 
 /* Domain lifecycle (common/grant_table.c). */
 int gnttab_domain_init(struct domain *d);
-/* d is dead: drop the mappings it holds (the pins in their granters'
- * tables, the frame references), free its table. */
+/* d is dead (its vCPUs will not run again): drop the mappings it holds,
+ * the pins in their granters' tables and the frame references. */
+void gnttab_release_mappings(struct domain *d);
+/* The same if not done yet, then free d's table. */
 void gnttab_domain_destroy(struct domain *d);
 
 /*
