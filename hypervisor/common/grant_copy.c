@@ -13,7 +13,6 @@
 #include <lamina/grant_table.h>
 #include <lamina/lib.h>
 #include <lamina/page_alloc.h>
-#include <asm/p2m.h>
 
 struct copy_buf {
 	struct domain *d;	/* referenced */
@@ -33,18 +32,6 @@ static int16_t buf_domain(struct domain *ld, domid_t domid, bool is_gref,
 	return b->d ? GNTST_okay : GNTST_bad_domain;
 }
 
-/* A frame of the caller's, by gfn: RAM it owns. */
-static int16_t own_frame(struct domain *d, unsigned long gfn,
-			 unsigned long *mfn)
-{
-	enum p2m_type t;
-
-	*mfn = p2m_lookup(d, gfn, &t, NULL);
-	if (t != P2M_RAM || !get_page(mfn_to_page(*mfn), d))
-		return GNTST_bad_page;
-	return GNTST_okay;
-}
-
 static int16_t buf_claim(struct domain *ld, const struct gnttab_copy_ptr *p,
 			 bool is_gref, bool readonly, struct copy_buf *b)
 {
@@ -58,7 +45,8 @@ static int16_t buf_claim(struct domain *ld, const struct gnttab_copy_ptr *p,
 		b->pinned = !rc;
 		b->ref = p->u.ref;
 	} else {
-		rc = own_frame(b->d, p->u.gmfn, &b->mfn);
+		rc = gnttab_get_frame(b->d, p->u.gmfn, &b->mfn) ?
+		     GNTST_okay : GNTST_bad_page;
 	}
 	if (!rc)
 		b->page = mfn_to_page(b->mfn);

@@ -299,14 +299,25 @@ static void reduce_status(struct grant_entry_v1 *e, uint32_t pin,
 				   __ATOMIC_SEQ_CST);
 }
 
-/* The frame behind gfn in d, if d owns it: a reference, or 0. */
-static bool get_frame(struct domain *d, unsigned long gfn,
+bool gnttab_get_frame(struct domain *d, unsigned long gfn,
 		      unsigned long *mfn)
 {
+	struct page_info *pg;
 	enum p2m_type t;
 
 	*mfn = p2m_lookup(d, gfn, &t, NULL);
-	return t == P2M_RAM && get_page(mfn_to_page(*mfn), d);
+	if (t != P2M_RAM)
+		return false;
+	pg = mfn_to_page(*mfn);
+	if (!get_page(pg, d))
+		return false;
+	/* The frame may have been freed and given back to d between the
+	 * lookup and the reference: is it still the one at gfn? */
+	if (p2m_lookup(d, gfn, &t, NULL) != *mfn || t != P2M_RAM) {
+		put_page(pg);
+		return false;
+	}
+	return true;
 }
 
 int16_t gnttab_pin(struct domain *rd, grant_ref_t ref, domid_t ldom,
@@ -336,7 +347,7 @@ int16_t gnttab_pin(struct domain *rd, grant_ref_t ref, domid_t ldom,
 			goto out;
 	}
 	if (!act->pin) {
-		if (!get_frame(rd, READ_ONCE(e->frame), mfn)) {
+		if (!gnttab_get_frame(rd, READ_ONCE(e->frame), mfn)) {
 			rc = GNTST_bad_page;
 			reduce_status(e, act->pin, readonly);
 			goto out;

@@ -140,6 +140,9 @@ struct active_grant *gnttab_active_entry(struct grant_table *gt,
 int16_t gnttab_pin(struct domain *rd, grant_ref_t ref, domid_t ldom,
 		   bool readonly, bool map, int16_t pinned_err,
 		   unsigned long *mfn, uint16_t *cache);
+/* A reference to the frame at gfn if it is d's RAM: true, or false. */
+bool gnttab_get_frame(struct domain *d, unsigned long gfn,
+		      unsigned long *mfn);
 /* Undo one pin (the frame reference is the caller's to drop). */
 void gnttab_unpin(struct grant_table *gt, grant_ref_t ref, bool readonly);
 /* The domain a grant op names by id, DOMID_SELF only if any_id: a
