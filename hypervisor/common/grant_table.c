@@ -208,6 +208,8 @@ int gnttab_add_to_physmap(struct domain *d, unsigned long idx,
 	enum p2m_type t;
 	int rc, other;
 
+	if (gpfn == NO_GFN)
+		return -EINVAL;		/* Xen's INVALID_GFN */
 	spin_lock(&gt->lock);
 	rc = frame_exists(gt, idx);	/* _status on v1 is idx >= 2^31 */
 	old = rc ? NO_GFN : gt->frame_gfn[idx];

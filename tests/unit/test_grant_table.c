@@ -254,6 +254,8 @@ START_TEST(frames_in_the_physmap)
 	ck_assert_int_eq(gnttab_add_to_physmap(
 		d1, XENMAPIDX_grant_table_status, HOLE), -EINVAL);
 	ck_assert_uint_eq(gt->nr_frames, 6);
+	ck_assert_int_eq(gnttab_add_to_physmap(d1, 4, ~0UL), -EINVAL);
+	ck_assert_int_eq(gnttab_add_to_physmap(d1, 4, 1UL << 40), -EINVAL);
 	/* Over RAM: the RAM is freed. */
 	free0 = page_alloc_free_pages();
 	ck_assert_int_eq(gnttab_add_to_physmap(d1, 2, OWN_GFN + 15), 0);
