@@ -172,7 +172,7 @@ static void test_version(void)
 	CHECK_EQ(gv.version, 1);
 	CHECK_EQ(gnttab_op(GNTTABOP_set_version, &sv, 1), 0);
 	CHECK_EQ(sv.version, 1);
-	sv.version = 2;			/* v1 only (Xen: gnttab=max-ver:1) */
+	sv.version = 2;		/* v1 only (Xen: gnttab=max-ver:1) */
 	CHECK_EQ(gnttab_op(GNTTABOP_set_version, &sv, 1), -XEN_ENOSYS);
 	CHECK_EQ(sv.version, 1);
 	sv.version = 0;

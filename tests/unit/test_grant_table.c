@@ -21,7 +21,7 @@
 #include <xen/memory.h>
 
 #define OWN_GFN		0x10	/* env.dom RAM it owns: 16 frames */
-#define HOLE		0x5000	/* unpopulated gfns of either domain */
+#define HOLE		0x5000	/* unpopulated gfns in either domain */
 #define BUF		0x8000ULL	/* hypercall structures (env.dom) */
 #define BUF2		0x9000ULL
 
@@ -799,7 +799,7 @@ START_TEST(hypercall_batch_continues)
 	args[1] = BUF;
 	args[2] = 5;
 	do {
-		preempt_in = 2;		/* after the second one each time */
+		preempt_in = 2;	/* after the second one each time */
 		v1->hcall_continue = false;
 		ck_assert_int_eq(do_grant_table_op(v1, args), 0);
 		calls++;

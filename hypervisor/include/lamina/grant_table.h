@@ -54,7 +54,7 @@ struct active_grant {
 
 /* One mapping of another domain's grant, at index = its handle. */
 struct maptrack {
-	uint16_t flags;		/* GNTMAP_host_map [| readonly]; 0: free */
+	uint16_t flags;		/* GNTMAP_host_map [| _readonly]; 0 free */
 	domid_t domid;		/* the granting domain */
 	grant_ref_t ref;
 	uint32_t serial;	/* the granter's table (domids get reused) */
@@ -65,7 +65,7 @@ struct maptrack {
 struct grant_table {
 	spinlock_t lock;
 	uint32_t serial;		/* unique per table ever made */
-	unsigned int nr_frames;		/* shared frames, grown on demand */
+	unsigned int nr_frames;		/* shared frames, grown on use */
 	unsigned int max_frames;
 	struct grant_entry_v1 *shared[GNTTAB_MAX_FRAMES];
 	unsigned long frame_gfn[GNTTAB_MAX_FRAMES];	/* ~0: unmapped */
