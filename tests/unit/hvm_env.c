@@ -61,6 +61,13 @@ static void env_set_tsc_offset(struct vcpu *v __unused, int64_t off)
 	env.tsc_offset = off;
 }
 
+static void env_skip_insn(struct vcpu *v, unsigned int len)
+{
+	env.skips++;
+	env.skip_len = len;
+	v->regs.rip += len;
+}
+
 static bool env_is_64bit(struct vcpu *v __unused)
 {
 	return env.mode == INSN_MODE_64;
@@ -72,6 +79,7 @@ static const struct hvm_ops env_ops = {
 	.vcpu_inject_exception = env_inject,
 	.vcpu_seg_base = env_seg_base,
 	.vcpu_insn_mode = env_insn_mode,
+	.vcpu_skip_insn = env_skip_insn,
 	.vcpu_set_tsc_offset = env_set_tsc_offset,
 	.vcpu_is_64bit = env_is_64bit,
 	.hypercall_insn = { 0x0f, 0x01, 0xd9 },
@@ -83,6 +91,11 @@ void domain_crash(struct domain *d, const char *why)
 	ck_assert_ptr_eq(d, &env.dom);
 	env.crashes++;
 	env.crash_why = why;
+}
+
+void vcpu_crash(struct vcpu *v, const char *why)
+{
+	domain_crash(v->domain, why);
 }
 
 void guest_line_put(struct domain *d, struct guest_line *l, char c)

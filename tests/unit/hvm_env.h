@@ -29,7 +29,10 @@ struct hvm_env {
 	unsigned int nr_exc;
 	struct { unsigned int vec; bool has_ec; uint32_t ec; uint64_t cr2; }
 		exc[8];
-	/* domain_crash() calls and the last reason. */
+	/* vcpu_skip_insn() calls and the last length (RIP is advanced). */
+	unsigned int skips;
+	unsigned int skip_len;
+	/* domain_crash() and vcpu_crash() calls and the last reason. */
 	unsigned int crashes;
 	const char *crash_why;
 	/* Port 0xE9 output (guest_line_put on line_e9). */

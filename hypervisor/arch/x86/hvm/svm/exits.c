@@ -16,6 +16,7 @@
  *   VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA
  *                        #UD: no nested virtualization (Xen, nested off)
  *   MONITOR, MWAIT, RDPRU  #UD: not in the guest's CPUID (Xen)
+ *   an access outside RAM  nested page fault: hvm_npf() (MMIO emulation)
  *   RDPMC                unhandled: there is no virtual PMU and the host's
  *                        counters must not leak. From CPL 0 the domain is
  *                        crashed with a register dump; above CPL 0 the
@@ -25,6 +26,7 @@
 #include <lamina/errno.h>
 #include <lamina/lib.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/mmio.h>
 #include <asm/hvm/msr.h>
 #include <asm/hvm/svm/svm.h>
 #include <asm/hvm/svm/vmcb.h>
@@ -187,6 +189,32 @@ static void exit_ioio(struct vcpu *v, struct vmcb *vmcb)
 	svm_complete(v, vmcb->exitinfo2);
 }
 
+/*
+ * Nested page fault: EXITINFO1 is a #PF-style error code (bit 1 write,
+ * bit 4 fetch) with bit 33 set when the access was to a guest paging
+ * entry; EXITINFO2 the guest-physical address. EXITINTINFO tells an
+ * event was being delivered (reinject_exitintinfo() has re-queued it).
+ */
+#define NPF_WRITE	(1ULL << 1)
+#define NPF_FETCH	(1ULL << 4)
+#define NPF_WALK	(1ULL << 33)
+
+static void exit_npf(struct vcpu *v, struct vmcb *vmcb)
+{
+	uint64_t info = vmcb->exitinfo1;
+	unsigned int flags = 0;
+
+	if (info & NPF_WRITE)
+		flags |= HVM_NPF_WRITE;
+	if (info & NPF_FETCH)
+		flags |= HVM_NPF_FETCH;
+	if (info & NPF_WALK)
+		flags |= HVM_NPF_WALK;
+	if (vmcb->exitintinfo & SVM_EVTINJ_VALID)
+		flags |= HVM_NPF_DELIVERY;
+	hvm_npf(v, vmcb->exitinfo2, flags);
+}
+
 static const svm_exit_fn svm_exit_table[] = {
 	[SVM_EXIT_INTR] = exit_nothing,
 	[SVM_EXIT_NMI] = exit_nothing,
@@ -243,6 +271,10 @@ void svm_handle_exit(struct vcpu *v)
 	uint64_t code = vmcb->exitcode;
 	svm_exit_fn fn = code < ARRAY_SIZE(svm_exit_table) ?
 			 svm_exit_table[code] : NULL;
+
+	/* The one exit code beyond the table's dense range. */
+	if (code == SVM_EXIT_NPF)
+		fn = exit_npf;
 
 	((struct svm_vcpu *)v->hvm)->insn_valid = false;
 	vmcb->eventinj = 0;

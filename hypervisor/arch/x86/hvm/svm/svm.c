@@ -45,6 +45,11 @@ out_free:
 	return hsave && host ? -ENODEV : -ENOMEM;
 }
 
+static void svm_vcpu_skip_insn(struct vcpu *v, unsigned int len)
+{
+	svm_skip(v, len);
+}
+
 static const struct hvm_ops svm_ops = {
 	.name = "SVM",
 	.p2m_format = P2M_FORMAT_NPT,
@@ -60,6 +65,7 @@ static const struct hvm_ops svm_ops = {
 	.vcpu_inject_exception = svm_vcpu_inject_exception,
 	.vcpu_seg_base = svm_vcpu_seg_base,
 	.vcpu_insn_mode = svm_vcpu_insn_mode,
+	.vcpu_skip_insn = svm_vcpu_skip_insn,
 	.vcpu_set_tsc_offset = svm_vcpu_set_tsc_offset,
 	.hypercall_insn = { 0x0f, 0x01, 0xd9 },	/* VMMCALL */
 };

@@ -207,23 +207,6 @@ static int set_cr4(struct vcpu *v, uint64_t val)
 	return 0;
 }
 
-/* A general register by its number in instruction encodings. */
-static uint64_t *gpr(struct guest_regs *r, unsigned int n)
-{
-	static const uint8_t off[16] = {
-		offsetof(struct guest_regs, rax), offsetof(struct guest_regs, rcx),
-		offsetof(struct guest_regs, rdx), offsetof(struct guest_regs, rbx),
-		offsetof(struct guest_regs, rsp), offsetof(struct guest_regs, rbp),
-		offsetof(struct guest_regs, rsi), offsetof(struct guest_regs, rdi),
-		offsetof(struct guest_regs, r8), offsetof(struct guest_regs, r9),
-		offsetof(struct guest_regs, r10), offsetof(struct guest_regs, r11),
-		offsetof(struct guest_regs, r12), offsetof(struct guest_regs, r13),
-		offsetof(struct guest_regs, r14), offsetof(struct guest_regs, r15),
-	};
-
-	return (uint64_t *)((char *)r + off[n & 15]);
-}
-
 void vmx_exit_cr_access(struct vcpu *v)
 {
 	struct vmx_vcpu *vx = v->hvm;
@@ -235,7 +218,7 @@ void vmx_exit_cr_access(struct vcpu *v)
 	case CR_TYPE_MOV_TO:
 		if (cr != 0 && cr != 4)
 			goto unexpected;
-		val = *gpr(&v->regs, CR_QUAL_GPR(q));
+		val = *guest_gpr(&v->regs, CR_QUAL_GPR(q));
 		if (!vmx_vcpu_is_64bit(v))
 			val = (uint32_t)val;
 		rc = cr ? set_cr4(v, val) : set_cr0(v, val);

@@ -18,12 +18,14 @@
  *   VMX instructions, INVEPT, INVVPID, VMFUNC, MONITOR, MWAIT
  *                        #UD: no nested virtualization, not in CPUID
  *   RDPMC                #UD above CPL 0, else the domain is crashed
+ *   an access outside RAM  EPT violation: hvm_npf() (MMIO emulation)
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
 #include <lamina/lib.h>
 #include <asm/fpu.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/mmio.h>
 #include <asm/hvm/vmx/vmx.h>
 #include <asm/processor.h>
 
@@ -206,19 +208,29 @@ static void exit_io(struct vcpu *v)
 	vmx_skip_insn(v);
 }
 
-/* No MMIO emulation yet: an access outside guest RAM is fatal. */
+/*
+ * An access outside guest RAM: hvm_npf() emulates MMIO. Bit 8 of the
+ * qualification (valid with bit 7) is clear for an access to a guest
+ * paging entry; without bit 7 the access did not come from a linear
+ * address at all (PDPTE loads): both count as page-table accesses.
+ */
+#define EPT_QUAL_TRANSLATED	(1U << 8)
+
 static void exit_ept_violation(struct vcpu *v)
 {
 	struct vmx_vcpu *vx = vmx_of(v);
 	uint64_t q = vx->exit_qual;
+	unsigned int flags = 0;
 
-	printk("(lamina) d%uv%u: EPT violation at GPA %#lx (%s%s%s)%s%lx\n",
-	       v->domain->domain_id, v->vcpu_id,
-	       vmread(GUEST_PHYSICAL_ADDRESS), q & EPT_QUAL_READ ? "r" : "",
-	       q & EPT_QUAL_WRITE ? "w" : "", q & EPT_QUAL_FETCH ? "x" : "",
-	       q & EPT_QUAL_GLA_VALID ? ", linear " : "",
-	       q & EPT_QUAL_GLA_VALID ? vmread(GUEST_LINEAR_ADDRESS) : 0);
-	vcpu_crash(v, "access outside guest RAM");
+	if (q & EPT_QUAL_WRITE)
+		flags |= HVM_NPF_WRITE;
+	if (q & EPT_QUAL_FETCH)
+		flags |= HVM_NPF_FETCH;
+	if (!(q & EPT_QUAL_GLA_VALID) || !(q & EPT_QUAL_TRANSLATED))
+		flags |= HVM_NPF_WALK;
+	if (vx->idt_vectoring & INTR_INFO_VALID)
+		flags |= HVM_NPF_DELIVERY;
+	hvm_npf(v, vmread(GUEST_PHYSICAL_ADDRESS), flags);
 }
 
 /* A malformed EPT entry: a hypervisor p2m bug, contained to the domain. */

@@ -219,13 +219,21 @@ void vmx_vcpu_set_tsc_offset(struct vcpu *v, int64_t offset)
 	vmwrite(TSC_OFFSET, (uint64_t)offset);
 }
 
-void vmx_skip_insn(struct vcpu *v)
+void vmx_skip_len(struct vcpu *v, unsigned int len)
 {
 	uint32_t intr = vmread(GUEST_INTERRUPTIBILITY_INFO);
 
-	v->regs.rip += vmread(VM_EXIT_INSTRUCTION_LEN);
-	if (!vmx_vcpu_is_64bit(v))
+	v->regs.rip += len;
+	switch (vmx_vcpu_insn_mode(v)) {
+	case INSN_MODE_16:
+		v->regs.rip &= 0xffff;
+		break;
+	case INSN_MODE_32:
 		v->regs.rip = (uint32_t)v->regs.rip;
+		break;
+	case INSN_MODE_64:
+		break;
+	}
 	/* The instruction completed: no STI or MOV SS shadow remains. */
 	if (intr & (INTR_BLOCK_STI | INTR_BLOCK_MOV_SS))
 		vmwrite(GUEST_INTERRUPTIBILITY_INFO,
@@ -239,6 +247,11 @@ void vmx_skip_insn(struct vcpu *v)
 	if (v->regs.rflags & RFLAGS_TF)
 		vmwrite(GUEST_PENDING_DBG_EXCEPTIONS,
 			vmread(GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
+}
+
+void vmx_skip_insn(struct vcpu *v)
+{
+	vmx_skip_len(v, vmread(VM_EXIT_INSTRUCTION_LEN));
 }
 
 /* Interrupts off, v's VMCS current: what VMX does not load for us. */

@@ -231,6 +231,7 @@ static const struct hvm_ops vmx_ops = {
 	.vcpu_inject_exception = vmx_vcpu_inject_exception,
 	.vcpu_seg_base = vmx_vcpu_seg_base,
 	.vcpu_insn_mode = vmx_vcpu_insn_mode,
+	.vcpu_skip_insn = vmx_skip_len,
 	.vcpu_set_tsc_offset = vmx_vcpu_set_tsc_offset,
 	.hypercall_insn = { 0x0f, 0x01, 0xc1 },	/* VMCALL */
 };

@@ -4,6 +4,7 @@
 
 #include <lamina/types.h>
 #include <asm/hvm/cpuid.h>
+#include <asm/hvm/mmio.h>
 #include <asm/hvm/msr.h>
 #include <xen/hvm/params.h>
 #include <xen/arch-x86/hvm/start_info.h>
@@ -24,6 +25,9 @@ struct arch_domain {
 	/* The memory map the domain was built with (XENMEM_memory_map). */
 	struct hvm_memmap_table_entry *memmap;	/* xmalloc'd */
 	unsigned int nr_memmap;
+	/* Emulated MMIO regions, fixed before the domain runs. */
+	const struct hvm_mmio_ops *mmio[HVM_MMIO_MAX_HANDLERS];
+	unsigned int nr_mmio;
 };
 
 struct xsave_area;

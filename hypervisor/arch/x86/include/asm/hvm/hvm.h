@@ -63,6 +63,12 @@ struct hvm_ops {
 	uint64_t (*vcpu_seg_base)(struct vcpu *v, enum insn_seg seg);
 	/* The default operand/address size of the code being executed. */
 	enum insn_mode (*vcpu_insn_mode)(struct vcpu *v);
+	/*
+	 * The instruction at RIP, len bytes long, was emulated: RIP past
+	 * it (wrapped as the CPU wraps IP/EIP), RF and the interrupt
+	 * shadow cleared, a single-step #DB if RFLAGS.TF.
+	 */
+	void (*vcpu_skip_insn)(struct vcpu *v, unsigned int len);
 	/* Guest TSC = host TSC + offset from the next entry on. */
 	void (*vcpu_set_tsc_offset)(struct vcpu *v, int64_t offset);
 	/* The hypercall instruction, for the hypercall page (VMMCALL on

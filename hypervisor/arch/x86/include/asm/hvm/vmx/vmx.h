@@ -112,8 +112,10 @@ void vmx_vcpu_inject_exception(struct vcpu *v, unsigned int vec,
 uint64_t vmx_vcpu_seg_base(struct vcpu *v, enum insn_seg seg);
 enum insn_mode vmx_vcpu_insn_mode(struct vcpu *v);
 void vmx_vcpu_set_tsc_offset(struct vcpu *v, int64_t offset);
-/* Skip the instruction that caused the exit (length from the VMCS). */
+/* Skip the instruction that caused the exit (length from the VMCS), or
+ * one of len bytes that was emulated (hvm_ops->vcpu_skip_insn). */
 void vmx_skip_insn(struct vcpu *v);
+void vmx_skip_len(struct vcpu *v, unsigned int len);
 
 /* msr.c: the MSR bitmap, MSR exits, the MSRs switched by hand */
 void vmx_msr_bitmap_init(void *bitmap);
