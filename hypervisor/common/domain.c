@@ -21,6 +21,7 @@
 #include <lamina/xmalloc.h>
 #include <asm/fpu.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/vcpu_power.h>
 #include <asm/p2m.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
@@ -146,8 +147,7 @@ fail:
 void domain_start(struct domain *d)
 {
 	d->start_time = NOW();
-	__atomic_and_fetch(&d->vcpu[0]->pause_flags, ~VPF_down,
-			   __ATOMIC_SEQ_CST);
+	hvm_vcpu_boot_start(d->vcpu[0]);
 	domain_unpause(d);
 }
 

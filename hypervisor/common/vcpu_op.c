@@ -1,14 +1,68 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vcpu_op: per-vCPU operations. The dispatcher checks the vCPU id
- * (-ENOENT for one the domain does not have, as Xen), then each sub-op
- * has its own function.
+ * vcpu_op (hypercall 24): operations on a vCPU of the calling domain,
+ * named by its id. The dispatcher only finds the vCPU; each sub-op has
+ * its own function. As on Xen 4.17 (do_vcpu_op, common_vcpu_op) the
+ * command is an int and the vCPU id an unsigned int: the upper halves
+ * of 64-bit arguments are ignored, an id past the domain's vCPUs is
+ * -ENOENT and an unknown command -ENOSYS.
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
 #include <lamina/guest_access.h>
 #include <lamina/hypercall.h>
+#include <asm/hvm/vcpu_power.h>
+#include <xen/hvm/hvm_vcpu.h>
+#include <xen/sched.h>
 #include <xen/vcpu.h>
+
+/*
+ * VCPUOP_initialise: for HVM (and so PVH) domains the argument is a
+ * struct vcpu_hvm_context; the vCPU gets that state, stays down until
+ * VCPUOP_up, and -EEXIST if it already has a context.
+ */
+static long vcpu_op_initialise(struct vcpu *v, struct vcpu *target,
+			       unsigned long arg)
+{
+	struct vcpu_hvm_context ctx;
+
+	if (copy_from_guest(v, &ctx, arg, sizeof(ctx)))
+		return -EFAULT;
+	return hvm_vcpu_initialise(target, &ctx);
+}
+
+/* VCPUOP_up: -EINVAL if it has no context (never started, or INIT). */
+static long vcpu_op_up(struct vcpu *target)
+{
+	return hvm_vcpu_up(target);
+}
+
+/* VCPUOP_down: the last vCPU up taking itself or another down powers
+ * the domain off instead, as on Xen. */
+static long vcpu_op_down(struct vcpu *target)
+{
+	struct domain *d = target->domain;
+	unsigned int i;
+
+	for (i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i] != target &&
+		    !(__atomic_load_n(&d->vcpu[i]->pause_flags,
+				      __ATOMIC_SEQ_CST) & VPF_down))
+			break;
+	if (i == d->max_vcpus) {
+		domain_shutdown(d, SHUTDOWN_poweroff);
+		return 0;
+	}
+	hvm_vcpu_down(target);
+	return 0;
+}
+
+/* VCPUOP_is_up: 1 if the vCPU is up, 0 if down. */
+static long vcpu_op_is_up(struct vcpu *target)
+{
+	return !(__atomic_load_n(&target->pause_flags, __ATOMIC_SEQ_CST) &
+		 VPF_down);
+}
 
 static long register_vcpu_info(struct vcpu *v, struct vcpu *target,
 			       unsigned long arg)
@@ -22,8 +76,10 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *target,
 
 long do_vcpu_op(struct vcpu *v, unsigned long *args)
 {
+	int cmd = (int)args[0];
+	unsigned int id = (unsigned int)args[1];
+	unsigned long arg = args[2];
 	struct domain *d = v->domain;
-	unsigned long cmd = args[0], id = args[1], arg = args[2];
 	struct vcpu *target;
 
 	if (!hypercall_64bit(v))
@@ -32,6 +88,14 @@ long do_vcpu_op(struct vcpu *v, unsigned long *args)
 		return -ENOENT;
 	target = d->vcpu[id];
 	switch (cmd) {
+	case VCPUOP_initialise:
+		return vcpu_op_initialise(v, target, arg);
+	case VCPUOP_up:
+		return vcpu_op_up(target);
+	case VCPUOP_down:
+		return vcpu_op_down(target);
+	case VCPUOP_is_up:
+		return vcpu_op_is_up(target);
 	case VCPUOP_register_vcpu_info:
 		return register_vcpu_info(v, target, arg);
 	default:

@@ -8,6 +8,12 @@
 #include <lamina/bootinfo.h>
 #include <lamina/hypercall.h>
 #include <lamina/page_alloc.h>
+#include <lamina/sched.h>
+#include <lamina/smp.h>
+#include <lamina/timer.h>
+#include <asm/hvm/mmio.h>
+#include <asm/hvm/msr.h>
+#include <asm/hvm/vlapic.h>
 #include <asm/hvm/guest_walk.h>
 #include <asm/p2m.h>
 
@@ -68,6 +74,14 @@ static void env_skip_insn(struct vcpu *v, unsigned int len)
 	v->regs.rip += len;
 }
 
+static void env_load_state(struct vcpu *v, const struct hvm_vcpu_state *st)
+{
+	env.loads++;
+	env.load_vcpu = v;
+	env.load_state = *st;
+	v->regs = st->regs;
+}
+
 static bool env_is_64bit(struct vcpu *v __unused)
 {
 	return env.mode == INSN_MODE_64;
@@ -80,6 +94,7 @@ static const struct hvm_ops env_ops = {
 	.vcpu_seg_base = env_seg_base,
 	.vcpu_insn_mode = env_insn_mode,
 	.vcpu_skip_insn = env_skip_insn,
+	.vcpu_load_state = env_load_state,
 	.vcpu_set_tsc_offset = env_set_tsc_offset,
 	.vcpu_is_64bit = env_is_64bit,
 	.hypercall_insn = { 0x0f, 0x01, 0xd9 },
@@ -96,6 +111,13 @@ void domain_crash(struct domain *d, const char *why)
 void vcpu_crash(struct vcpu *v, const char *why)
 {
 	domain_crash(v->domain, why);
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+	ck_assert_ptr_eq(d, &env.dom);
+	env.shutdowns++;
+	env.shutdown_reason = reason;
 }
 
 void guest_line_put(struct domain *d, struct guest_line *l, char c)
@@ -123,6 +145,9 @@ void hvm_env_setup(void)
 	hvm_ops = &env_ops;
 	env.dom.domain_id = 1;
 	env.vcpu.domain = &env.dom;
+	env.vcpus[0] = &env.vcpu;
+	env.dom.vcpu = env.vcpus;
+	env.dom.max_vcpus = 1;
 	ck_assert_int_eq(p2m_init(&env.dom, P2M_FORMAT_NPT), 0);
 	for (i = 0; i < HVM_ENV_RAM_PAGES; i++)
 		ck_assert_int_eq(p2m_map(&env.dom, i, RAM_FIRST + i,
@@ -132,6 +157,31 @@ void hvm_env_setup(void)
 	env.vcpu.regs.rflags = 0x2;
 	pt_next = PT_BASE;
 	boot_info.cmdline = "/boot/lamina console=com1 marker=42";
+}
+
+void hvm_env_vcpus(unsigned int n)
+{
+	unsigned int i;
+
+	ck_assert_uint_le(n, HVM_ENV_MAX_VCPUS);
+	nr_cpus_online = 1;
+	timers_init();
+	sched_init();
+	env.dom.max_vcpus = n;
+	ck_assert_int_eq(hvm_mmio_register(&env.dom, &vlapic_mmio_ops), 0);
+	for (i = 0; i < n; i++) {
+		struct vcpu *v = i ? &env.more[i - 1] : &env.vcpu;
+
+		v->domain = &env.dom;
+		v->vcpu_id = i;
+		v->pause_flags = VPF_down;
+		cpumask_fill(&v->affinity);
+		env.vcpus[i] = v;
+		hvm_msrs_init(v);
+		vlapic_init(v);
+		hvm_vcpu_power_init(v);
+		ck_assert_int_eq(sched_init_vcpu(v, 0), 0);
+	}
 }
 
 void hvm_env_teardown(void)

@@ -12,13 +12,18 @@
 #include <lamina/domain.h>
 #include <lamina/mm.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/vcpu_power.h>
 
 /* Guest RAM: gfns [0, HVM_ENV_RAM_PAGES) on machine frames. */
 #define HVM_ENV_RAM_PAGES	1024
+#define HVM_ENV_MAX_VCPUS	4
 
 struct hvm_env {
 	struct domain dom;
 	struct vcpu vcpu;
+	/* vCPUs 1... once hvm_env_vcpus() made them; dom.vcpu[] */
+	struct vcpu more[HVM_ENV_MAX_VCPUS - 1];
+	struct vcpu *vcpus[HVM_ENV_MAX_VCPUS];
 	/* The back end's guest state. */
 	uint64_t cr0, cr3, cr4, efer;
 	unsigned int cpl;
@@ -35,6 +40,12 @@ struct hvm_env {
 	/* domain_crash() and vcpu_crash() calls and the last reason. */
 	unsigned int crashes;
 	const char *crash_why;
+	/* domain_shutdown() calls and the last reason. */
+	unsigned int shutdowns, shutdown_reason;
+	/* vcpu_load_state() calls: the vCPU and the state it got. */
+	unsigned int loads;
+	struct vcpu *load_vcpu;
+	struct hvm_vcpu_state load_state;
 	/* Port 0xE9 output (guest_line_put on line_e9). */
 	char e9[4096];
 	size_t e9_len;
@@ -45,6 +56,13 @@ extern struct hvm_env env;
  * protected mode with paging off, CPL 0, and RAM zeroed. */
 void hvm_env_setup(void);
 void hvm_env_teardown(void);
+
+/*
+ * The domain gets n vCPUs (vCPU 0 is env.vcpu), each with the state of a
+ * new vCPU (MSRs, vLAPIC, power: all down, none initialised) and a place
+ * on the real scheduler, on CPU 0.
+ */
+void hvm_env_vcpus(unsigned int n);
 
 /* Host pointer to guest-physical gpa (in RAM). */
 void *hvm_env_gpa(uint64_t gpa);

@@ -106,8 +106,10 @@ START_TEST(apic_base)
 				       base + 0x1000), GP);	/* moved */
 	ck_assert_int_eq(hvm_msr_write(v, MSR_APIC_BASE,
 				       base | APIC_BASE_EXTD), GP);
+	/* The BSP flag is the guest's (as Xen). */
 	ck_assert_int_eq(hvm_msr_write(v, MSR_APIC_BASE,
-				       base & ~APIC_BASE_BSP), GP);
+				       base & ~APIC_BASE_BSP), 0);
+	ck_assert_int_eq(hvm_msr_write(v, MSR_APIC_BASE, base), 0);
 	ck_assert_int_eq(hvm_msr_write(v, MSR_APIC_BASE, base | 1), GP);
 	ck_assert_uint_eq(rd(MSR_APIC_BASE), base);
 	v->vcpu_id = 1;

@@ -17,6 +17,7 @@ enum lock_level {
 	LOCK_LEVEL_P2M		= 70,	/* a domain's p2m: allocates, flushes */
 	LOCK_LEVEL_XMALLOC	= 100,	/* heap: may take the page allocator */
 	LOCK_LEVEL_PAGE_ALLOC	= 110,
+	LOCK_LEVEL_VCPU_POWER	= 130,	/* a vCPU's INIT/SIPI state: wakes */
 	LOCK_LEVEL_SCHED	= 150,	/* a CPU's run queue: sets timers */
 	LOCK_LEVEL_TIMER	= 200,	/* per-CPU timer queue */
 	LOCK_LEVEL_IOAPIC	= 300,

@@ -9,8 +9,10 @@
 #include <lamina/smp.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/intr.h>
+#include <asm/hvm/mmio.h>
 #include <asm/hvm/msr.h>
-#include <xen/sched.h>
+#include <asm/hvm/vcpu_power.h>
+#include <asm/hvm/vlapic.h>
 
 #define X86_EFLAGS_IF	(1UL << 9)
 
@@ -42,29 +44,13 @@ void hvm_cpu_init(void)
 
 void hvm_vcpu_init_common(struct vcpu *v)
 {
-	if (v->vcpu_id == 0)
+	if (v->vcpu_id == 0) {
 		hvm_cpuid_policy_init(v->domain);
+		BUG_ON(hvm_mmio_register(v->domain, &vlapic_mmio_ops));
+	}
 	hvm_msrs_init(v);
-}
-
-/*
- * A vCPU goes down (VPF_down) when it halts with interrupts off: nothing
- * can wake it. Once every vCPU of the domain is down the domain is
- * powered off; Xen has the same rule, and it is how a PVH Linux ends.
- */
-static void hvm_vcpu_down(struct vcpu *v)
-{
-	struct domain *d = v->domain;
-	unsigned int i;
-
-	__atomic_or_fetch(&v->pause_flags, VPF_down, __ATOMIC_SEQ_CST);
-	vcpu_sleep_nosync(v);
-	for (i = 0; i < d->max_vcpus; i++)
-		if (!(__atomic_load_n(&d->vcpu[i]->pause_flags,
-				      __ATOMIC_SEQ_CST) & VPF_down))
-			return;
-	printk("(lamina) domain %u: every vCPU is down\n", d->domain_id);
-	domain_shutdown(d, SHUTDOWN_poweroff);
+	vlapic_init(v);
+	hvm_vcpu_power_init(v);
 }
 
 void hvm_halt(struct vcpu *v)

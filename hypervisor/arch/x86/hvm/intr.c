@@ -17,18 +17,24 @@
 #include <lamina/smp.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/intr.h>
+#include <asm/hvm/vcpu_power.h>
+#include <asm/hvm/vlapic.h>
 
 struct hvm_intr hvm_pending_intr(struct vcpu *v)
 {
 	struct domain *d = v->domain;
 	uint8_t cb = __atomic_load_n(&d->arch.callback_vector,
 				     __ATOMIC_SEQ_CST);
+	int vec;
 
 	if (__atomic_load_n(&v->arch.nmi_pending, __ATOMIC_SEQ_CST))
 		return (struct hvm_intr){ HVM_INTR_NMI, 2 };
 	if (cb && __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending,
 				  __ATOMIC_SEQ_CST))
 		return (struct hvm_intr){ HVM_INTR_CALLBACK, cb };
+	vec = vlapic_pending_vector(v);
+	if (vec >= 0)
+		return (struct hvm_intr){ HVM_INTR_LAPIC, vec };
 	return (struct hvm_intr){ HVM_INTR_NONE, 0 };
 }
 
@@ -42,6 +48,9 @@ void hvm_intr_ack(struct vcpu *v, struct hvm_intr intr)
 	case HVM_INTR_CALLBACK:
 		/* Level-like: pending while evtchn_upcall_pending is set,
 		 * which the guest's handler clears. */
+		break;
+	case HVM_INTR_LAPIC:
+		vlapic_ack_vector(v, intr.vector);
 		break;
 	default:
 		break;
@@ -58,7 +67,9 @@ void vcpu_kick(struct vcpu *v)
 
 void hvm_vcpu_nmi(struct vcpu *v)
 {
-	__atomic_store_n(&v->arch.nmi_pending, true, __ATOMIC_SEQ_CST);
+	if (__atomic_exchange_n(&v->arch.nmi_pending, true, __ATOMIC_SEQ_CST))
+		return;
+	hvm_vcpu_nmi_wake(v);
 	vcpu_kick(v);
 }
 

@@ -13,6 +13,7 @@
 #include <asm/hvm/cpuid.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/msr.h>
+#include <asm/hvm/vlapic.h>
 #include <asm/p2m.h>
 #include <asm/processor.h>
 #include <xen/xen.h>
@@ -102,26 +103,29 @@ static int tsc_aux_write(struct vcpu *v, uint32_t msr __unused,
 	return 0;
 }
 
-/* ---- APIC base ------------------------------------------------------- */
+/* ---- APIC base and x2APIC (hvm/vlapic.c) ---------------------------- */
 
 static int apic_base_read(struct vcpu *v, uint32_t msr __unused,
 			  uint64_t *val)
 {
-	*val = v->arch.msrs.apic_base;
+	*val = vlapic_get_base(v);
 	return 0;
 }
 
-/*
- * Only the enable bit may change: there is no vLAPIC to move (base),
- * x2APIC is not offered (EXTD), and the BSP bit is the domain's choice.
- */
 static int apic_base_write(struct vcpu *v, uint32_t msr __unused,
 			   uint64_t val)
 {
-	if ((val ^ v->arch.msrs.apic_base) & ~APIC_BASE_ENABLE)
-		return GP;
-	v->arch.msrs.apic_base = val;
-	return 0;
+	return vlapic_set_base(v, val) ? GP : 0;
+}
+
+static int x2apic_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	return vlapic_x2apic_read(v, msr, val) ? GP : 0;
+}
+
+static int x2apic_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	return vlapic_x2apic_write(v, msr, val) ? GP : 0;
 }
 
 /* ---- MTRRs ----------------------------------------------------------- */
@@ -340,6 +344,7 @@ static const struct msr_handler msr_table[] = {
 	  mtrr_write },
 	{ MSR_MTRR_FIX4K_C0000, MSR_MTRR_FIX4K_F8000, mtrr_read, mtrr_write },
 	{ MSR_MTRR_DEF_TYPE, MSR_MTRR_DEF_TYPE, mtrr_read, mtrr_write },
+	{ MSR_X2APIC_FIRST, MSR_X2APIC_LAST, x2apic_read, x2apic_write },
 	{ MSR_XEN_HYPERCALL, MSR_XEN_HYPERCALL + 0x2ff, hypercall_msr_read,
 	  hypercall_msr_write },
 	{ MSR_TSC_AUX, MSR_TSC_AUX, tsc_aux_read, tsc_aux_write },

@@ -57,6 +57,7 @@ static const struct hvm_ops svm_ops = {
 	.vcpu_init = svm_vcpu_init,
 	.vcpu_destroy = svm_vcpu_destroy,
 	.vcpu_set_pvh_entry = svm_vcpu_set_pvh_entry,
+	.vcpu_load_state = svm_vcpu_load_state,
 	.vcpu_run = svm_vcpu_run,
 	.vcpu_dump = svm_vcpu_dump,
 	.vcpu_is_64bit = svm_vcpu_is_64bit,

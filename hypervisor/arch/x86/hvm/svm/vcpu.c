@@ -12,6 +12,7 @@
 #include <lamina/softirq.h>
 #include <lamina/xmalloc.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/vcpu_power.h>
 #include <asm/hvm/svm/svm.h>
 #include <asm/hvm/svm/vmcb.h>
 #include <asm/irq.h>
@@ -134,6 +135,53 @@ void svm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx)
 	v->regs.rflags = 0x2;
 }
 
+static void seg_load(struct vmcb_seg *seg, const struct hvm_seg *s)
+{
+	seg->sel = s->sel;
+	seg->attrib = s->attr;
+	seg->limit = s->limit;
+	seg->base = s->base;
+}
+
+/*
+ * A new state from v's run loop (hvm_vcpu_load_pending()). VMRUN takes
+ * CPL from SS.DPL under QEMU; the CPL field is written for hardware
+ * that reads it. A zero ASID makes svm_asid_assign() give a fresh one:
+ * no TLB entry of the old context survives.
+ */
+void svm_vcpu_load_state(struct vcpu *v, const struct hvm_vcpu_state *s)
+{
+	struct svm_vcpu *svm = v->hvm;
+	struct vmcb *vmcb = svm->vmcb;
+
+	seg_load(&vmcb->cs, &s->cs);
+	seg_load(&vmcb->ss, &s->ss);
+	seg_load(&vmcb->ds, &s->ds);
+	seg_load(&vmcb->es, &s->es);
+	seg_load(&vmcb->fs, &s->fs);
+	seg_load(&vmcb->gs, &s->gs);
+	seg_load(&vmcb->tr, &s->tr);
+	seg_load(&vmcb->ldtr, &s->ldtr);
+	seg_load(&vmcb->gdtr, &s->gdtr);
+	seg_load(&vmcb->idtr, &s->idtr);
+	vmcb->cpl = (s->ss.attr >> SVM_ATTR_DPL_SHIFT) & 3;
+	vmcb->efer = s->efer | EFER_SVME;
+	vmcb->cr0 = s->cr0;
+	vmcb->cr3 = s->cr3;
+	vmcb->cr4 = s->cr4;
+	vmcb->cr2 = 0;
+	vmcb->dr6 = 0xffff0ff0;
+	vmcb->dr7 = 0x400;
+	vmcb->eventinj = 0;
+	vmcb->interrupt_shadow = 0;
+	/* No NMI in service, no interrupt window requested. */
+	svm->nmi_blocked = false;
+	vmcb->intercepts1 &= ~(SVM_INTERCEPT_IRET | SVM_INTERCEPT_VINTR);
+	vmcb->vintr &= ~SVM_VINTR_IRQ;
+	vmcb->asid = 0;
+	v->regs = s->regs;
+}
+
 bool svm_vcpu_is_64bit(struct vcpu *v)
 {
 	struct vmcb *vmcb = ((struct svm_vcpu *)v->hvm)->vmcb;
@@ -205,6 +253,7 @@ void svm_vcpu_run(struct vcpu *v)
 			local_irq_enable();
 			return;
 		}
+		hvm_vcpu_load_pending(v);
 		/* in_guest before reading tlb_gen: see domain_tlb_flush(). */
 		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 		svm_asid_assign(v, s, cpu);

@@ -146,6 +146,30 @@ static int load_pdptes(struct vcpu *v, uint64_t cr3)
 	return 0;
 }
 
+/*
+ * A whole new context (vmx_vcpu_load_state()): control registers and
+ * EFER as given (the caller checked them against the CPUID policy),
+ * IA-32e mode following EFER.LMA, the PDPTEs loaded for PAE paging.
+ * 0, or the PDPTEs were bad (-EINVAL) or outside RAM (-EFAULT, domain
+ * crashed).
+ */
+int vmx_cr_load(struct vcpu *v, uint64_t cr0, uint64_t cr3, uint64_t cr4,
+		uint64_t efer)
+{
+	uint32_t entry = vmread(VM_ENTRY_CONTROLS) & ~ENTRY_IA32E_MODE;
+
+	cr0_fields(cr0);
+	cr4_fields(cr4);
+	vmwrite(GUEST_CR3, cr3);
+	vmwrite(GUEST_IA32_EFER, efer);
+	vmwrite(VM_ENTRY_CONTROLS, efer & EFER_LMA ? entry | ENTRY_IA32E_MODE :
+		entry);
+	vmx_flush_vpid(v->hvm);
+	if ((cr0 & X86_CR0_PG) && (cr4 & CR4_PAE) && !(efer & EFER_LMA))
+		return load_pdptes(v, cr3);
+	return 0;
+}
+
 static int set_cr0(struct vcpu *v, uint64_t val)
 {
 	uint64_t old = vmx_guest_cr0(), cr4 = vmx_guest_cr4();

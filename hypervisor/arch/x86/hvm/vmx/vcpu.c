@@ -19,6 +19,7 @@
 #include <lamina/xmalloc.h>
 #include <asm/hvm/guest_walk.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/vcpu_power.h>
 #include <asm/hvm/vmx/vmx.h>
 #include <asm/irq.h>
 #include <asm/processor.h>
@@ -330,6 +331,7 @@ void vmx_vcpu_run(struct vcpu *v)
 			local_irq_enable();
 			return;
 		}
+		hvm_vcpu_load_pending(v);
 		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 		sync_tlb_gen(v);
 		vmx_intr_assist(v);

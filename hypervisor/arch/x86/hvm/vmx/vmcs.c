@@ -25,6 +25,7 @@
 #include <lamina/smp.h>
 #include <asm/apic.h>
 #include <asm/hvm/msr.h>
+#include <asm/hvm/vcpu_power.h>
 #include <asm/hvm/vmx/vmx.h>
 #include <asm/irq.h>
 #include <asm/layout.h>
@@ -235,6 +236,57 @@ static void set_seg(unsigned int seg, uint16_t sel, uint32_t ar,
 	vmwrite(GUEST_ES_LIMIT + 2 * seg, limit);
 	vmwrite(GUEST_ES_AR_BYTES + 2 * seg, ar);
 	vmwrite(GUEST_ES_BASE + 2 * seg, 0);
+}
+
+/* A segment in the VMCS's format: attributes bits 8-11 move to 12-15,
+ * and a segment that is not present is unusable. */
+static void seg_load(unsigned int seg, const struct hvm_seg *s)
+{
+	uint32_t ar = (s->attr & 0xff) | ((s->attr & 0xf00) << 4);
+
+	if (!(s->attr & HVM_SEG_P))
+		ar = VMX_AR_UNUSABLE;
+	vmwrite(GUEST_ES_SELECTOR + 2 * seg, s->sel);
+	vmwrite(GUEST_ES_LIMIT + 2 * seg, s->limit);
+	vmwrite(GUEST_ES_AR_BYTES + 2 * seg, ar);
+	vmwrite(GUEST_ES_BASE + 2 * seg, s->base);
+}
+
+/*
+ * A new context from v's run loop (hvm_vcpu_load_pending()), VMCS
+ * current: every guest-state field the PVH start writes, from s.
+ * Unrestricted guest runs the real-mode start of a SIPI as it is. Bad
+ * PAE PDPTEs leave them zero: the entry then fails and the domain is
+ * crashed, as it would be with the CPU's own checks.
+ */
+void vmx_vcpu_load_state(struct vcpu *v, const struct hvm_vcpu_state *s)
+{
+	struct vmx_vcpu *vx = v->hvm;
+	unsigned int i;
+
+	seg_load(VMX_SEG_ES, &s->es);
+	seg_load(VMX_SEG_CS, &s->cs);
+	seg_load(VMX_SEG_SS, &s->ss);
+	seg_load(VMX_SEG_DS, &s->ds);
+	seg_load(VMX_SEG_FS, &s->fs);
+	seg_load(VMX_SEG_GS, &s->gs);
+	seg_load(VMX_SEG_LDTR, &s->ldtr);
+	seg_load(VMX_SEG_TR, &s->tr);
+	vmwrite(GUEST_GDTR_BASE, s->gdtr.base);
+	vmwrite(GUEST_GDTR_LIMIT, s->gdtr.limit);
+	vmwrite(GUEST_IDTR_BASE, s->idtr.base);
+	vmwrite(GUEST_IDTR_LIMIT, s->idtr.limit);
+	for (i = 0; i < 4; i++)
+		vmwrite(GUEST_PDPTE0 + 2 * i, 0);
+	vmx_cr_load(v, s->cr0, s->cr3, s->cr4, s->efer);
+	vmwrite(GUEST_DR7, 0x400);
+	vmwrite(GUEST_IA32_DEBUGCTL, 0);
+	vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmwrite(GUEST_ACTIVITY_STATE, 0);
+	vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmwrite(VM_ENTRY_INTR_INFO, 0);
+	vx->cr2 = 0;
+	v->regs = s->regs;
 }
 
 /*

@@ -222,6 +222,7 @@ static const struct hvm_ops vmx_ops = {
 	.vcpu_init = vmx_vcpu_init,
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.vcpu_set_pvh_entry = vmx_vcpu_set_pvh_entry,
+	.vcpu_load_state = vmx_vcpu_load_state,
 	.vcpu_run = vmx_vcpu_run,
 	.vcpu_ctxt_switch_from = vmx_vcpu_ctxt_switch_from,
 	.vcpu_dump = vmx_vcpu_dump,

@@ -8,12 +8,17 @@
 #include <asm/hvm/msr.h>
 #include <xen/hvm/params.h>
 #include <xen/arch-x86/hvm/start_info.h>
+#include <asm/hvm/vcpu_power.h>
+#include <asm/hvm/vlapic.h>
 
 /*
  * x86 per-domain and per-vCPU state that is not the vendor back end's:
- * what the guest sees through CPUID and MSRs, and its FPU. Written when
- * the vCPU (vCPU 0 for the domain's fields) is created, then only by the
- * CPU running the vCPU, from its exit handlers: no lock.
+ * what the guest sees through CPUID and MSRs, its FPU, its local APIC
+ * and power state. Written when the vCPU (vCPU 0 for the domain's
+ * fields) is created, then only by the CPU running the vCPU, from its
+ * exit handlers: no lock. The exceptions, which other vCPUs change too,
+ * say how: the vLAPIC's IRR (asm/hvm/vlapic.h), nmi_pending (atomic)
+ * and the power state (its own lock, asm/hvm/vcpu_power.h).
  */
 struct arch_domain {
 	struct cpuid_policy cpuid;	/* fixed once vCPU 0 exists */
@@ -38,6 +43,8 @@ struct arch_vcpu {
 	struct vcpu_msrs msrs;
 	bool nmi_pending;		/* an NMI to inject, atomic */
 	unsigned long dr[5];		/* DR0-3, DR6 while not loaded */
+	struct vlapic vlapic;
+	struct hvm_vcpu_power power;	/* INIT/SIPI state, own lock */
 };
 
 #endif /* ASM_X86_DOMAIN_H */

@@ -75,6 +75,7 @@ bool cpuid_has(const struct cpuid_policy *p, uint32_t leaf,
 #define X86_FEAT_SEP		1, CPUID_EDX, 11
 #define X86_FEAT_MTRR		1, CPUID_EDX, 12
 #define X86_FEAT_PAT		1, CPUID_EDX, 16
+#define X86_FEAT_X2APIC		1, CPUID_ECX, 21
 #define X86_FEAT_XSAVE		1, CPUID_ECX, 26
 #define X86_FEAT_SYSCALL	0x80000001, CPUID_EDX, 11
 #define X86_FEAT_NX		0x80000001, CPUID_EDX, 20

@@ -9,6 +9,7 @@
 struct vcpu;
 struct domain;
 struct guest_paging;
+struct hvm_vcpu_state;
 
 /*
  * The vendor interface: one back end (SVM or VMX) is chosen at
@@ -25,6 +26,14 @@ struct hvm_ops {
 	 * hvm_vcpu_init_common() for the vendor-neutral part. */
 	int (*vcpu_init)(struct vcpu *v);
 	void (*vcpu_destroy)(struct vcpu *v);
+	/*
+	 * Load a whole new architectural state (a SIPI, VCPUOP_initialise:
+	 * asm/hvm/vcpu_power.h) into v's control block, from v's run loop
+	 * on its CPU, interrupts off; pending events and the interrupt
+	 * shadow are dropped, v's TLB entries flushed.
+	 */
+	void (*vcpu_load_state)(struct vcpu *v,
+				const struct hvm_vcpu_state *s);
 	/* Enter at entry in 32-bit protected mode, paging off (PVH). */
 	void (*vcpu_set_pvh_entry)(struct vcpu *v, uint32_t entry,
 				   uint32_t ebx);

@@ -36,7 +36,8 @@ void hvm_intr_ack(struct vcpu *v, struct hvm_intr intr);
  * takes the interrupt at its next entry. Call after the state changed.
  */
 void vcpu_kick(struct vcpu *v);
-/* Raise an NMI in v. */
+/* Raise an NMI in v (once: it does not queue); it brings an initialised
+ * vCPU that is down back up, as on Xen (vcpu_power.h). */
 void hvm_vcpu_nmi(struct vcpu *v);
 
 /*

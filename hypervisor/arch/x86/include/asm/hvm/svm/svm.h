@@ -45,6 +45,8 @@ static inline struct vmcb *svm_vmcb(struct vcpu *v)
 int svm_vcpu_init(struct vcpu *v);
 void svm_vcpu_destroy(struct vcpu *v);
 void svm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx);
+struct hvm_vcpu_state;
+void svm_vcpu_load_state(struct vcpu *v, const struct hvm_vcpu_state *s);
 void svm_vcpu_run(struct vcpu *v);
 void svm_vcpu_dump(struct vcpu *v);
 bool svm_vcpu_is_64bit(struct vcpu *v);

@@ -94,6 +94,8 @@ void vmx_vmcs_release(struct vmx_vcpu *vx);
 void vmx_vmcs_clear_ipi(void);
 void vmx_vmcs_setup(struct vcpu *v);
 void vmx_write_pvh_state(struct vcpu *v);
+struct hvm_vcpu_state;
+void vmx_vcpu_load_state(struct vcpu *v, const struct hvm_vcpu_state *s);
 uint64_t vmx_eptp(struct vcpu *v);
 void vmx_flush_guest_tlb(struct vcpu *v);
 void vmx_flush_vpid(struct vmx_vcpu *vx);
@@ -132,6 +134,8 @@ void vmx_cr_setup(void);
 void vmx_cr_reset(void);
 void vmx_exit_cr_access(struct vcpu *v);
 int vmx_set_efer(struct vcpu *v, uint64_t val);
+int vmx_cr_load(struct vcpu *v, uint64_t cr0, uint64_t cr3, uint64_t cr4,
+		uint64_t efer);
 uint64_t vmx_guest_cr0(void);
 uint64_t vmx_guest_cr4(void);
 
