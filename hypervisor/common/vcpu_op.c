@@ -19,13 +19,17 @@
 /*
  * VCPUOP_initialise: for HVM (and so PVH) domains the argument is a
  * struct vcpu_hvm_context; the vCPU gets that state, stays down until
- * VCPUOP_up, and -EEXIST if it already has a context.
+ * VCPUOP_up, and -EEXIST if it already has a context. As on Xen, a
+ * vCPU without a vcpu_info (an id past shared_info's slots that has not
+ * registered one) is -EINVAL.
  */
 static long vcpu_op_initialise(struct vcpu *v, struct vcpu *target,
 			       unsigned long arg)
 {
 	struct vcpu_hvm_context ctx;
 
+	if (target->vcpu_info == &target->dummy_vcpu_info)
+		return -EINVAL;
 	if (copy_from_guest(v, &ctx, arg, sizeof(ctx)))
 		return -EFAULT;
 	return hvm_vcpu_initialise(target, &ctx);

@@ -9,7 +9,7 @@ UNIT_SRCS += hypervisor/arch/x86/hvm/cpuid.c hypervisor/arch/x86/hvm/msr.c \
 	hypervisor/arch/x86/hvm/io.c hypervisor/arch/x86/hvm/emulate.c \
 	hypervisor/arch/x86/hvm/mmio.c hypervisor/arch/x86/hvm/vlapic.c \
 	hypervisor/arch/x86/hvm/vcpu_power.c hypervisor/common/vcpu_op.c \
-	hypervisor/arch/x86/hvm/intr.c \
+	hypervisor/arch/x86/hvm/intr.c hypervisor/common/shared_info.c \
 	hypervisor/arch/x86/hvm/guest_access.c \
 	hypervisor/arch/x86/hvm/guest_walk.c hypervisor/arch/x86/hvm/insn.c \
 	hypervisor/common/version.c hypervisor/common/cmdline.c \

@@ -175,6 +175,7 @@ void hvm_env_vcpus(unsigned int n)
 		v->domain = &env.dom;
 		v->vcpu_id = i;
 		v->pause_flags = VPF_down;
+		v->vcpu_info = &env.vinfo[i];
 		cpumask_fill(&v->affinity);
 		env.vcpus[i] = v;
 		hvm_msrs_init(v);

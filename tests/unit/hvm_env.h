@@ -24,6 +24,7 @@ struct hvm_env {
 	/* vCPUs 1... once hvm_env_vcpus() made them; dom.vcpu[] */
 	struct vcpu more[HVM_ENV_MAX_VCPUS - 1];
 	struct vcpu *vcpus[HVM_ENV_MAX_VCPUS];
+	struct vcpu_info vinfo[HVM_ENV_MAX_VCPUS];	/* their vcpu_info */
 	/* The back end's guest state. */
 	uint64_t cr0, cr3, cr4, efer;
 	unsigned int cpl;
@@ -59,8 +60,8 @@ void hvm_env_teardown(void);
 
 /*
  * The domain gets n vCPUs (vCPU 0 is env.vcpu), each with the state of a
- * new vCPU (MSRs, vLAPIC, power: all down, none initialised) and a place
- * on the real scheduler, on CPU 0.
+ * new vCPU (MSRs, vLAPIC, power: all down, none initialised), a
+ * vcpu_info (env.vinfo[]) and a place on the real scheduler, on CPU 0.
  */
 void hvm_env_vcpus(unsigned int n);
 

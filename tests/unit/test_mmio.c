@@ -320,6 +320,56 @@ START_TEST(logic_ops_and_flags)
 }
 END_TEST
 
+#define AF	(1ULL << 4)
+
+START_TEST(arithmetic)
+{
+	long_mode();
+	v->regs.rdx = DEV_VA + 0xc0;
+	memcpy(dev.mem + 0xc0, "\xff\xff\xff\x7f", 4);
+	v->regs.rflags = 0x2;
+	RUN(DEV_GPA + 0xc0, true, 0x83, 0x02, 0x01);	/* addl $1,(%rdx) */
+	expect_done(3);
+	ck_assert_uint_eq(dev32(0xc0), 0x80000000);
+	ck_assert_uint_eq(v->regs.rflags, 0x2 | OF | SF | AF | PF);
+
+	/* sub %ecx,(%rdx): 0x80000000 - 1 */
+	env.skips = 0;
+	v->regs.rcx = 1;
+	RUN(DEV_GPA + 0xc0, true, 0x29, 0x0a);
+	expect_done(2);
+	ck_assert_uint_eq(dev32(0xc0), 0x7fffffff);
+	ck_assert_uint_eq(v->regs.rflags, 0x2 | OF | AF | PF);
+
+	/* cmp (%rdx),%ecx: 1 - 0x7fffffff borrows; nothing written */
+	env.skips = 0;
+	RUN(DEV_GPA + 0xc0, false, 0x3b, 0x0a);
+	expect_done(2);
+	ck_assert_uint_eq(v->regs.rcx, 1);
+	ck_assert_uint_eq(v->regs.rflags, 0x2 | CF | SF | AF);
+	ck_assert_uint_eq(dev32(0xc0), 0x7fffffff);
+
+	/* adc with CF set, 64-bit, carrying out: 0xff..ff + 0 + 1 */
+	env.skips = 0;
+	memset(dev.mem + 0xc8, 0xff, 8);
+	v->regs.rflags = 0x2 | CF;
+	v->regs.rax = 0;
+	RUN(DEV_GPA + 0xc8, true, 0x48, 0x11, 0x42, 0x08); /* adc %rax,8() */
+	expect_done(4);
+	ck_assert_uint_eq(dev32(0xc8), 0);
+	ck_assert_uint_eq(dev32(0xcc), 0);
+	ck_assert_uint_eq(v->regs.rflags, 0x2 | CF | ZF | PF | AF);
+
+	/* sbb (%rdx),%al with CF: 0x00 - 0xff - 1 (byte) */
+	env.skips = 0;
+	v->regs.rax = 0x1200;
+	RUN(DEV_GPA + 0xc0, false, 0x1a, 0x02);		/* sbb (%rdx),%al */
+	expect_done(2);
+	ck_assert_uint_eq(v->regs.rax, 0x1200);		/* 0 - 0xff - 1 */
+	ck_assert_uint_eq(v->regs.rflags & (CF | ZF), CF | ZF);
+}
+END_TEST
+
 START_TEST(test_insn)
 {
 	long_mode();
@@ -443,13 +493,13 @@ START_TEST(noncanonical)
 }
 END_TEST
 
-/* ADD (arithmetic flags), MOVS and instructions without a memory
- * operand are not emulated: #GP, nothing touched. */
+/* INC, MOVS and instructions without a memory operand are not
+ * emulated: #GP, nothing touched. */
 START_TEST(not_emulated)
 {
 	long_mode();
 	v->regs.rdx = DEV_VA;
-	RUN(DEV_GPA, true, 0x01, 0x02);			/* add %eax,(%rdx) */
+	RUN(DEV_GPA, true, 0xff, 0x02);			/* incl (%rdx) */
 	ck_assert_uint_eq(env.nr_exc, 1);
 	ck_assert_uint_eq(env.exc[0].vec, X86_EXC_GP);
 	ck_assert_uint_eq(env.skips, 0);
@@ -533,6 +583,7 @@ SUITE(mmio)
 	tcase_add_test(rmw, xchg);
 	tcase_add_test(rmw, logic_ops_and_flags);
 	tcase_add_test(rmw, test_insn);
+	tcase_add_test(rmw, arithmetic);
 	suite_add_tcase(s, rmw);
 	tcase_add_checked_fixture(err, setup, hvm_env_teardown);
 	tcase_add_test(err, unclaimed_reads_ones);

@@ -13,6 +13,7 @@
 #include <lamina/sched.h>
 #include <asm/apic.h>
 #include <asm/hvm/cpuid.h>
+#include <asm/hvm/intr.h>
 #include <asm/hvm/mmio.h>
 #include <asm/hvm/msr.h>
 #include <asm/hvm/vcpu_power.h>
@@ -260,6 +261,28 @@ START_TEST(errors)
 	ipi(v, 0, APIC_ICR_SELF | 0x100 | 0x0f);
 	wr(v, APIC_ESR, 0);
 	ck_assert_uint_eq(rd(v, APIC_ESR), APIC_ESR_SEND_ILLEGAL);
+}
+END_TEST
+
+/* The vLAPIC as a source of the injection framework: after an NMI and
+ * the callback vector, before nothing. */
+START_TEST(intr_source)
+{
+	struct vcpu *v = vc(0);
+	struct hvm_intr i;
+
+	enable(v);
+	vlapic_set_irq(v, 0x40);
+	i = hvm_pending_intr(v);
+	ck_assert_int_eq(i.src, HVM_INTR_LAPIC);
+	ck_assert_uint_eq(i.vector, 0x40);
+	hvm_vcpu_nmi(v);
+	ck_assert_int_eq(hvm_pending_intr(v).src, HVM_INTR_NMI);
+	hvm_intr_ack(v, hvm_pending_intr(v));
+	i = hvm_pending_intr(v);
+	hvm_intr_ack(v, i);
+	ck_assert_uint_eq(rd(v, APIC_ISR + 0x20), 1);
+	ck_assert_int_eq(hvm_pending_intr(v).src, HVM_INTR_NONE);
 }
 END_TEST
 
@@ -585,6 +608,7 @@ SUITE(vlapic)
 	tcase_add_test(prio, tpr_masks);
 	tcase_add_test(prio, disabled_apic);
 	tcase_add_test(prio, errors);
+	tcase_add_test(prio, intr_source);
 	suite_add_tcase(s, prio);
 	tcase_add_checked_fixture(dest, setup, teardown);
 	tcase_add_test(dest, physical_and_shorthands);

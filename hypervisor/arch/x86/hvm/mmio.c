@@ -15,11 +15,16 @@
  *                                 an immediate
  *   0F B6 B7 BE BF                MOVZX, MOVSX from memory
  *   86 87                         XCHG (atomic per handler call)
- *   08-0B 20-23 30-33, 80 81 83   OR, AND, XOR with a register or an
- *   /1 /4 /6                      immediate, either way round
+ *   00-3B (low bits 0-3), 80 81   ADD OR ADC SBB AND SUB XOR CMP with a
+ *   83                            register (either way round) or an
+ *                                 immediate, flags as the CPU sets them
  *   84 85, F6 F7 /0               TEST
  * That covers what Linux compiles readl/writel, apic_read/apic_write and
- * their byte and word forms to. Anything else touching MMIO gets #GP.
+ * their byte and word forms to, and the read-modify-write forms a
+ * compiler may choose. Anything else touching MMIO (string instructions,
+ * INC/DEC/NOT/NEG, BT*, SSE moves...) gets #GP, which is what Xen does
+ * with an instruction its emulator gives up on; Xen's emulator knows
+ * far more of them.
  * Segment limits and rights are not checked (the CPU checked them before
  * the access left RAM).
  */
@@ -70,43 +75,28 @@ enum mmio_kind {
 	MMIO_LOAD_SX,		/* reg = sign-extended mem */
 	MMIO_STORE,		/* mem = reg or imm */
 	MMIO_XCHG,		/* mem <-> reg */
-	MMIO_OR,		/* dst |= src: mem or reg as to_reg says */
-	MMIO_AND,
-	MMIO_XOR,
+	MMIO_ALU,		/* dst = dst op src (alu), flags */
 	MMIO_TEST,		/* flags of mem & src */
 };
+
+/* The ALU group in encoding order (opcode bits 3-5, or ModRM.reg). */
+enum mmio_alu { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB,
+		ALU_XOR, ALU_CMP };
 
 /* What the instruction does, in terms of its memory operand. */
 struct mmio_op {
 	enum mmio_kind kind;
+	enum mmio_alu alu;
 	unsigned int size;	/* bytes of the memory operand */
 	unsigned int reg_size;	/* bytes of the register operand */
 	unsigned int reg;	/* register operand, or INSN_REG_NONE */
-	bool to_reg;		/* OR/AND/XOR: the register is written */
+	bool to_reg;		/* ALU: the register is the destination */
 	uint64_t imm;		/* the immediate when reg is NONE */
 };
 
 static uint64_t size_mask(unsigned int size)
 {
 	return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
-}
-
-/* The logic ALU ops by the 3-bit field of their opcode or ModRM.reg. */
-static int logic_kind(unsigned int field, enum mmio_kind *kind)
-{
-	switch (field & 7) {
-	case 1:
-		*kind = MMIO_OR;
-		return 0;
-	case 4:
-		*kind = MMIO_AND;
-		return 0;
-	case 6:
-		*kind = MMIO_XOR;
-		return 0;
-	default:
-		return -EOPNOTSUPP;
-	}
 }
 
 static void set_imm(const struct insn *in, struct mmio_op *op)
@@ -162,12 +152,18 @@ static int decode_1byte(const struct insn *in, struct mmio_op *op)
 	case 0x86: case 0x87:
 		op->kind = MMIO_XCHG;
 		return 0;
-	case 0x08 ... 0x0b: case 0x20 ... 0x23: case 0x30 ... 0x33:
+	case 0x00 ... 0x3f:
+		if ((o & 7) > 3)
+			return -EOPNOTSUPP;	/* no ModRM operand */
+		op->kind = MMIO_ALU;
+		op->alu = o >> 3;
 		op->to_reg = o & 2;
-		return logic_kind(o >> 3, &op->kind);
+		return 0;
 	case 0x80: case 0x81: case 0x83:
+		op->kind = MMIO_ALU;
+		op->alu = in->reg & 7;
 		set_imm(in, op);
-		return logic_kind(in->reg, &op->kind);
+		return 0;
 	case 0x84: case 0x85:
 		op->kind = MMIO_TEST;
 		return 0;
@@ -237,11 +233,11 @@ static void reg_write(struct vcpu *v, const struct insn *in, unsigned int n,
 		*r = (*r & ~size_mask(size)) | (val & size_mask(size));
 }
 
-/* After a logic op: CF = OF = 0, SF ZF PF from the result, AF cleared
- * (undefined on the CPU). */
-static void logic_flags(struct vcpu *v, uint64_t res, unsigned int size)
+/* ZF, SF and PF of a result, the other arithmetic flags given. */
+static void set_flags(struct vcpu *v, uint64_t res, unsigned int size,
+		      uint64_t others)
 {
-	uint64_t f = v->regs.rflags & ~RFLAGS_ARITH;
+	uint64_t f = (v->regs.rflags & ~RFLAGS_ARITH) | others;
 
 	res &= size_mask(size);
 	if (!res)
@@ -251,6 +247,58 @@ static void logic_flags(struct vcpu *v, uint64_t res, unsigned int size)
 	if (!__builtin_parity((unsigned int)(res & 0xff)))
 		f |= RFLAGS_PF;
 	v->regs.rflags = f;
+}
+
+/*
+ * dst op src at size bytes, as the CPU computes it and its flags: CF
+ * the carry (borrow) out, OF the signed overflow, AF the carry out of
+ * bit 3; logic ops clear CF and OF (AF, undefined there, cleared too).
+ */
+static uint64_t alu(struct vcpu *v, enum mmio_alu op, uint64_t a, uint64_t b,
+		    unsigned int size)
+{
+	unsigned int bits = 8 * size;
+	uint64_t m = size_mask(size), res, f = 0;
+	unsigned int cin = (op == ALU_ADC || op == ALU_SBB) &&
+			   (v->regs.rflags & RFLAGS_CF);
+	unsigned __int128 wide;
+
+	a &= m;
+	b &= m;
+	switch (op) {
+	case ALU_ADD:
+	case ALU_ADC:
+		wide = (unsigned __int128)a + b + cin;
+		res = (uint64_t)wide & m;
+		if ((wide >> bits) & 1)
+			f |= RFLAGS_CF;
+		if ((((a ^ res) & (b ^ res)) >> (bits - 1)) & 1)
+			f |= RFLAGS_OF;
+		break;
+	case ALU_SBB:
+	case ALU_SUB:
+	case ALU_CMP:
+		res = (a - b - cin) & m;
+		if ((unsigned __int128)a < (unsigned __int128)b + cin)
+			f |= RFLAGS_CF;
+		if ((((a ^ b) & (a ^ res)) >> (bits - 1)) & 1)
+			f |= RFLAGS_OF;
+		break;
+	case ALU_OR:
+		res = a | b;
+		break;
+	case ALU_XOR:
+		res = a ^ b;
+		break;
+	default:
+		res = a & b;
+		break;
+	}
+	if (op != ALU_OR && op != ALU_AND && op != ALU_XOR &&
+	    (((a ^ b ^ res) >> 4) & 1))
+		f |= RFLAGS_AF;
+	set_flags(v, res, size, f);
+	return res;
 }
 
 /* ---- The access -------------------------------------------------------- */
@@ -279,10 +327,10 @@ static int collect_piece(void *arg, uint64_t gpa, size_t done __unused,
 static int mmio_translate(struct vcpu *v, const struct insn *in,
 			  const struct mmio_op *op, struct mmio_pieces *pc)
 {
-	bool logic_to_mem = (op->kind == MMIO_OR || op->kind == MMIO_AND ||
-			     op->kind == MMIO_XOR) && !op->to_reg;
+	bool alu_to_mem = op->kind == MMIO_ALU && !op->to_reg &&
+			  op->alu != ALU_CMP;
 	unsigned int access = op->kind == MMIO_STORE ||
-			      op->kind == MMIO_XCHG || logic_to_mem ?
+			      op->kind == MMIO_XCHG || alu_to_mem ?
 			      GW_WRITE : 0;
 	struct insn_regs r;
 	struct guest_paging p;
@@ -406,24 +454,12 @@ static uint64_t src_of(struct vcpu *v, const struct insn *in,
 	return reg_read(v, in, op->reg, op->reg_size);
 }
 
-static uint64_t logic(enum mmio_kind kind, uint64_t a, uint64_t b)
-{
-	switch (kind) {
-	case MMIO_OR:
-		return a | b;
-	case MMIO_XOR:
-		return a ^ b;
-	default:
-		return a & b;	/* AND, TEST */
-	}
-}
-
 /* 0, or an exception was injected / the domain crashed by a handler. */
 static int mmio_execute(struct vcpu *v, const struct insn *in,
 			const struct mmio_op *op,
 			const struct mmio_pieces *pc)
 {
-	uint64_t mem = 0, res;
+	uint64_t mem = 0, res, flags = v->regs.rflags;
 	int rc = 0;
 
 	if (op->kind != MMIO_STORE) {
@@ -449,18 +485,25 @@ static int mmio_execute(struct vcpu *v, const struct insn *in,
 			reg_write(v, in, op->reg, op->reg_size, mem);
 		break;
 	case MMIO_TEST:
-		logic_flags(v, mem & src_of(v, in, op), op->size);
+		alu(v, ALU_AND, mem, src_of(v, in, op), op->size);
 		break;
-	default:
-		res = logic(op->kind, mem, src_of(v, in, op));
-		if (op->to_reg)
-			reg_write(v, in, op->reg, op->reg_size, res);
-		else
-			rc = mmio_write(v, pc, res);
-		if (!rc)
-			logic_flags(v, res, op->size);
+	case MMIO_ALU:
+		if (op->to_reg) {
+			res = alu(v, op->alu, reg_read(v, in, op->reg,
+						       op->reg_size),
+				  mem, op->size);
+			if (op->alu != ALU_CMP)
+				reg_write(v, in, op->reg, op->reg_size, res);
+		} else {
+			res = alu(v, op->alu, mem, src_of(v, in, op),
+				  op->size);
+			if (op->alu != ALU_CMP)
+				rc = mmio_write(v, pc, res);
+		}
 		break;
 	}
+	if (rc)
+		v->regs.rflags = flags;	/* the instruction did not happen */
 	return rc;
 }
 
