@@ -65,7 +65,7 @@ xenstore:
 GUEST_DIR := pv-guest-patches
 GUEST_OBJ := $(O)/guests/obj
 GUEST_PROGRAMS := hello triple fault burn nullcall unhandled intercepts vaddr \
-	modes exits policy msrswitch memory acpi
+	modes exits policy msrswitch memory acpi lapic
 GUEST_PROGRAMS += gnttab gntbench
 GUEST_LIB := head entry compat start traps hypercall console cmdline test \
 	format paging string
@@ -110,6 +110,7 @@ $(GUEST_OBJ)/%_asm.o: $(GUEST_DIR)/programs/%.S $(O)/include/.links Makefile
 # Programs with assembly of their own: programs/NAME.S next to NAME.c.
 $(O)/guests/modes.elf: $(GUEST_OBJ)/modes_asm.o
 $(O)/guests/exits.elf: $(GUEST_OBJ)/exits_asm.o
+$(O)/guests/lapic.elf: $(GUEST_OBJ)/lapic_asm.o
 $(O)/guests/%.elf: $(GUEST_OBJ)/%.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.lds
 	$(call say,LD,$@)
 	$(Q)$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)

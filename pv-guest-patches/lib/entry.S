@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Exception entry: one stub per vector 0-31 makes every frame look the
- * same (an error code, 0 where the CPU pushes none, then the vector),
+ * Exception and interrupt entry: one stub per vector 0-255 makes every
+ * frame look the same (an error code, 0 where the CPU pushes none, then
+ * the vector),
  * trap_common saves the general registers as a struct trap_frame
  * (traps.c), calls trap_handle(frame), restores them and returns with
  * IRETQ, to wherever trap_handle left frame->rip.
@@ -33,6 +34,22 @@ trap_stub_\vec:
 .irp vec, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, \
 	  16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	trap_stub \vec
+.endr
+
+/*
+ * Vectors 32-255 (interrupts): one 16-byte stub each, in vector order
+ * from irq_stubs, making the same frame (error code 0, then the vector).
+ */
+	.p2align 4
+	.globl	irq_stubs
+irq_stubs:
+vec = 32
+.rept	224
+	.p2align 4
+	pushq	$0
+	pushq	$vec
+	jmp	trap_common
+vec = vec + 1
 .endr
 
 /* In struct trap_frame order: r15 is pushed last, at the lowest address.

@@ -53,11 +53,16 @@ _Static_assert(sizeof(struct tss64) == 104, "TSS");
 
 extern uint64_t gdt[];
 extern const uint64_t trap_stubs[X86_NR_EXC];	/* entry.S */
+extern const uint8_t irq_stubs[];		/* 16 bytes per vector */
 extern uint64_t catch_rsp;
 void catch_resume(void);
 void trap_handle(struct trap_frame *f);
 
-static struct idt_gate idt[X86_NR_EXC] __attribute__((aligned(16)));
+#define NR_VECTORS	256
+#define IRQ_STUB_SIZE	16
+
+static struct idt_gate idt[NR_VECTORS] __attribute__((aligned(16)));
+static volatile irq_handler_t irq_handlers[NR_VECTORS];
 static struct tss64 tss;
 static uint8_t df_stack[4096] __attribute__((aligned(16)));
 /* Where an exception from CPL 3 starts (TSS.RSP0). */
@@ -75,9 +80,27 @@ static void set_tss_descriptor(void)
 	gdt[SEL_TSS / 8 + 1] = base >> 32;
 }
 
-void traps_init(void)
+static struct idt_gate gate(uint64_t addr, unsigned int ist)
+{
+	return (struct idt_gate){
+		.offset_lo = addr & 0xffff,
+		.selector = SEL_CODE64,
+		.ist = ist,
+		.type = GATE_INTR64,
+		.offset_mid = addr >> 16 & 0xffff,
+		.offset_hi = addr >> 32,
+	};
+}
+
+void traps_init_ap(void)
 {
 	struct desc_ptr idtr = { sizeof(idt) - 1, (uint64_t)idt };
+
+	__asm__ __volatile__("lidt %0" :: "m"(idtr));
+}
+
+void traps_init(void)
+{
 	unsigned int v;
 
 	tss.ist[IST_DF - 1] = (uint64_t)(df_stack + sizeof(df_stack));
@@ -85,17 +108,18 @@ void traps_init(void)
 	tss.iomap_base = sizeof(tss);		/* no I/O bitmap */
 	set_tss_descriptor();
 	__asm__ __volatile__("ltr %w0" :: "r"(SEL_TSS));
-	for (v = 0; v < X86_NR_EXC; v++) {
-		idt[v] = (struct idt_gate){
-			.offset_lo = trap_stubs[v] & 0xffff,
-			.selector = SEL_CODE64,
-			.ist = v == X86_EXC_DF ? IST_DF : 0,
-			.type = GATE_INTR64,
-			.offset_mid = trap_stubs[v] >> 16 & 0xffff,
-			.offset_hi = trap_stubs[v] >> 32,
-		};
-	}
-	__asm__ __volatile__("lidt %0" :: "m"(idtr));
+	for (v = 0; v < X86_NR_EXC; v++)
+		idt[v] = gate(trap_stubs[v], v == X86_EXC_DF ? IST_DF : 0);
+	for (v = X86_NR_EXC; v < NR_VECTORS; v++)
+		idt[v] = gate((uint64_t)irq_stubs +
+			      (v - X86_NR_EXC) * IRQ_STUB_SIZE, 0);
+	traps_init_ap();
+}
+
+void set_irq_handler(unsigned int vector, irq_handler_t fn)
+{
+	if (vector < NR_VECTORS)
+		irq_handlers[vector] = fn;
 }
 
 const char *exception_name(int vector)
@@ -106,6 +130,8 @@ const char *exception_name(int vector)
 		"#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
 	};
 
+	if (vector >= X86_NR_EXC && vector < NR_VECTORS)
+		return "interrupt";
 	if (vector < 0 || vector >= X86_NR_EXC)
 		return "no exception";
 	return names[vector] ? names[vector] : "#reserved";
@@ -142,6 +168,12 @@ static void __attribute__((noreturn)) crash(void)
 void trap_handle(struct trap_frame *f)
 {
 	static bool dumping;
+	irq_handler_t irq = irq_handlers[f->vector];
+
+	if (irq && (f->vector >= X86_NR_EXC || f->vector == X86_EXC_NMI)) {
+		irq(f->vector);
+		return;
+	}
 
 	last_fault = (struct fault){ (int)f->vector, f->error_code, f->rip,
 				     f->cs, read_cr2(), f->rcx, f->rsi,

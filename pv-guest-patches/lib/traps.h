@@ -30,6 +30,18 @@ extern struct fault last_fault;
 
 /* The GDT's TSS, the IDT: at boot, before anything can fault. */
 void traps_init(void);
+/* Another vCPU: the same IDT (no TSS of its own: no #DF stack). */
+void traps_init_ap(void);
+
+/*
+ * Interrupts: fn(vector) runs for each interrupt on vector (32-255, or
+ * X86_EXC_NMI for NMIs), with interrupts off, and returns to what was
+ * interrupted (an interrupt handler EOIs its local APIC itself). Any
+ * other interrupt crashes the domain as an unexpected exception does.
+ * NULL removes the handler.
+ */
+typedef void (*irq_handler_t)(unsigned int vector);
+void set_irq_handler(unsigned int vector, irq_handler_t fn);
 
 /*
  * Call fn(arg). If an exception happens before fn returns, fn is

@@ -162,6 +162,23 @@ static inline void cpu_relax(void)
 	__asm__ __volatile__("pause" ::: "memory");
 }
 
+/* Interrupts on and off; "sti; hlt" waits for one with no wake-up lost
+ * (the STI shadow covers the HLT). */
+static inline void irq_enable(void)
+{
+	__asm__ __volatile__("sti" ::: "memory");
+}
+
+static inline void irq_disable(void)
+{
+	__asm__ __volatile__("cli" ::: "memory");
+}
+
+static inline void safe_halt(void)
+{
+	__asm__ __volatile__("sti; hlt" ::: "memory");
+}
+
 /* Keeps the compiler from caching memory across this point. */
 static inline void barrier(void)
 {

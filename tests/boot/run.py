@@ -74,6 +74,22 @@ DOM0_GONE = [r"\(lamina\) d0v0 ran \d+ ms of \d+",
              r"\(lamina\) powering off"]
 
 
+def lapic_expect(vcpus, vendor):
+    """programs/lapic.c as dom0 with this many vCPUs, on this back end."""
+    s = "s" if vcpus > 1 else ""
+    ap = [r"\(d0\) lapic: AP in real mode[\r\n]"] * 2 if vcpus > 1 else []
+    return [rf"\(lamina\) {vendor}",
+            rf"\(lamina\) d0: \d+ MiB, {vcpus} vCPU{s}, weight 256, "
+            r"hardware domain, kernel lapic\.elf",
+            r"lapic: (vmmcall|vmcall), " +
+            ("2 or more vCPUs" if vcpus > 1 else "1 vCPU")] + ap + [
+            r"[\r\n]\d+ passed, 0 failed",
+            r"\(lamina\) domain 0 shut down \(poweroff\)",
+            r"\(lamina\) domain 0 destroyed",
+            r"\(lamina\) free pages: (\d+) before domains, \1 after",
+            r"\(lamina\) powering off"]
+
+
 def cases():
     c = []
     for n in (1, 2, 8):
@@ -165,6 +181,12 @@ def cases():
                   modules=[Dtb(sched_cases.tree([sched_cases.domain(1, 1)])),
                            ("memory.elf", "")],
                   reject=r"crashed|PANIC|FATAL|not ok"))
+    # The virtual LAPIC and two vCPUs: INIT-SIPI-SIPI into a real-mode
+    # trampoline (twice), VCPUOP_initialise, IPIs and power states.
+    c.append(Case("dom0-lapic-smp2", lapic_expect(2, "SVM: NPT, \\d+ ASIDs"),
+                  modules=[("lapic.elf", "")], append="dom0_max_vcpus=2"))
+    c.append(Case("dom0-lapic-1vcpu", lapic_expect(1, "SVM: NPT, \\d+ ASIDs"),
+                  modules=[("lapic.elf", "")], smp=1))
     c.append(Case("dom0-policy", dom0 + [
                   r"hypervisor command line: 'console=com1 com1=115200,8n1'",
                   passed] + DOM0_GONE, modules=[("policy.elf", "")]))

@@ -429,6 +429,13 @@ START_TEST(init_resets)
 	ck_assert_uint_eq(rd(ap, APIC_TPR), 0);
 	ck_assert_uint_eq(rd(ap, APIC_SVR), 0xff);
 	ck_assert_uint_eq(rd(ap, APIC_ID), 4u << 24);
+	/* INIT ends a HLT: the vCPU starts again unblocked. */
+	vcpu_block(ap);
+	ck_assert(ap->pause_flags & VPF_blocked);
+	hvm_vcpu_init_signal(ap);
+	ck_assert_uint_eq(ap->pause_flags, VPF_down);
+	hvm_vcpu_sipi(ap, 0x30);
+	ck_assert_uint_eq(ap->pause_flags, 0);
 	/* INIT to a vCPU that never started does nothing. */
 	hvm_vcpu_init_signal(vc(3));
 	ck_assert(down(vc(3)));

@@ -87,6 +87,8 @@ void hvm_vcpu_init_signal(struct vcpu *v)
 	p->load_pending = false;
 	p->lapic_reset = true;
 	set_down(v);
+	/* INIT ends a HLT too: the next context starts unblocked. */
+	__atomic_and_fetch(&v->pause_flags, ~VPF_blocked, __ATOMIC_SEQ_CST);
 	spin_unlock(&p->lock);
 	gone_down(v);
 }
@@ -374,6 +376,9 @@ int hvm_vcpu_initialise(struct vcpu *v, const struct vcpu_hvm_context *ctx)
 	struct hvm_vcpu_state s = { 0 };
 	int rc;
 
+	/* Xen's order: a vCPU with a context is -EEXIST whatever ctx is. */
+	if (__atomic_load_n(&p->initialised, __ATOMIC_SEQ_CST))
+		return -EEXIST;
 	if (ctx->pad)
 		return -EINVAL;
 	if (ctx->mode == VCPU_HVM_MODE_32B)
