@@ -4,7 +4,7 @@
 #   make run        set up, build, boot under QEMU on the serial console
 #   make test       set up, build, run every test that make test covers
 #   make bochs-test VMX boot tests under Bochs (about a minute; make test
-#                   runs two of them: BOCHS_K selects, as bochs.py -k)
+#                   runs three of them: BOCHS_K selects, as bochs.py -k)
 #   make iso        GRUB rescue ISO (build/lamina.iso)
 #   make bench      benchmarks (boot time, xenstored); not part of make test
 #   make defconfig | menuconfig | olddefconfig | savedefconfig
@@ -189,7 +189,7 @@ test: deps
 	$(MAKE) unit-test
 	$(MAKE) xenstore-test
 	$(MAKE) boot-test
-	$(MAKE) bochs-test BOCHS_K='vmx-dom0-(hello|cpumodes)'
+	$(MAKE) bochs-test BOCHS_K='vmx-dom0-(hello|cpumodes|lapic-smp1)'
 
 # Debian's kernel under Lamina, to its busybox shell (tests/linux/).
 INITRAMFS := $(O)/linux/initramfs.cpio.gz

@@ -374,7 +374,7 @@ void ap_main(void)
 
 /* Patience, in TSC cycles: for what must happen, and what must not. */
 #define LONG_WAIT	3000000000ULL
-#define SHORT_WAIT	300000000ULL
+#define SHORT_WAIT	50000000ULL
 
 /* Wait for *p to reach want (yielding: the AP may share our CPU). */
 static bool wait_until(volatile unsigned int *p, unsigned int want,

@@ -140,10 +140,28 @@ def msr_switch():
         reject=r"crashed|PANIC|FATAL|not ok")
 
 
+# programs/lapic.c with two vCPUs: INIT-SIPI-SIPI into real mode under
+# unrestricted guest, VCPUOP_initialise into long mode, IPIs both ways
+# (across CPUs with cpus=2), HLT, up, NMI and INIT power states.
+def lapic(cpus):
+    return Case(
+        f"vmx-dom0-lapic-smp{cpus}",
+        [VMX, r"\(lamina\) d0: \d+ MiB, 2 vCPUs, weight 256, hardware "
+         r"domain, kernel .* \(ELF\)", r"lapic: vmcall, 2 or more vCPUs",
+         r"\(d0\) lapic: AP in real mode\n",
+         r"\(d0\) lapic: AP in real mode\n", PASSED,
+         r"\(lamina\) domain 0 shut down \(poweroff\)",
+         r"\(lamina\) d0v1 ran \d+ ms of \d+"] + DOM0_GONE[1:],
+        [("lapic.elf", "")], cpus=cpus, append="dom0_max_vcpus=2",
+        timeout=400 if cpus > 1 else 240)
+
+
 def cases():
     return [
         eight_guests(),         # the longest: first, for -j
         msr_switch(),
+        lapic(2),
+        lapic(1),
         Case("vmx-dom0-hello", HELLO, [("hello.elf", "hello")]),
         # The crash dump of a 64-bit guest: exit reason 2, CS access rights
         # 0xa09b (G, L, P, S, code).
