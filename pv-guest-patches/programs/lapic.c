@@ -30,6 +30,8 @@
 #define APIC_LVTERR	0x370
 
 #define MSR_APIC_BASE	0x1b
+#define MSR_PAT		0x277
+#define PAT_RESET	0x0007040600070406ULL
 #define BASE_BSP	(1UL << 8)
 #define BASE_EXTD	(1UL << 10)
 #define BASE_ENABLE	(1UL << 11)
@@ -343,6 +345,7 @@ static bool have_ap(void)
 /* What the AP does and reports; written by one side, read by the other. */
 static volatile unsigned int ap_starts, ap_ipis, ap_resumes;
 static volatile uint32_t ap_id, ap_ldr;
+static volatile uint64_t ap_pat;
 static volatile bool ap_stop;
 static uint8_t ap_stack[8192] __attribute__((aligned(16)));
 
@@ -361,6 +364,7 @@ void ap_main(void)
 {
 	traps_init_ap();
 	ap_id = apic_rd(APIC_ID);
+	ap_pat = rdmsr(MSR_PAT);
 	apic_wr(APIC_SVR, SVR_ENABLE | 0xff);
 	apic_wr(APIC_DFR, 0xffffffff);
 	apic_wr(APIC_LDR, 2U << 24);			/* logical bit 1 */
@@ -458,6 +462,7 @@ static void test_ap_start(void)
 	CHECK_EQ(tramp_runs(), 1);			/* one SIPI started it */
 	CHECK_EQ(ap_id, AP_ID << 24);
 	CHECK_EQ(ap_ldr, 2U << 24);
+	CHECK_EQ(ap_pat, PAT_RESET);		/* power-on value */
 	CHECK_EQ(vcpu_op(VCPUOP_is_up, 1, NULL), 1);
 	/* IPIs to it: physical, logical (flat), all-but-self, lowest. */
 	send_ipi(AP_ID, AP_VECTOR);

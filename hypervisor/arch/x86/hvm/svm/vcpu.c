@@ -59,6 +59,8 @@ static void vmcb_init_control(struct svm_vcpu *s, paddr_t ncr3)
 	vmcb->vintr = SVM_VINTR_MASKING;
 	vmcb->np_enable = SVM_NP_ENABLE;
 	vmcb->n_cr3 = ncr3;
+	/* Power-on state INIT keeps (the PVH start sets it again). */
+	vmcb->g_pat = 0x0007040600070406ULL;
 }
 
 int svm_vcpu_init(struct vcpu *v)

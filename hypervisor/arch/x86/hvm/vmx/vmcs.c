@@ -225,6 +225,12 @@ void vmx_vmcs_setup(struct vcpu *v)
 		vmwrite(VIRTUAL_PROCESSOR_ID, vx->vpid);
 	vmwrite(TSC_OFFSET, v->arch.msrs.tsc_offset);
 	vmwrite(VMCS_LINK_POINTER, ~0ULL);
+	/* Power-on values of the guest MSRs in the VMCS, which INIT keeps:
+	 * a vCPU started by SIPI never had the PVH start state. */
+	vmwrite(GUEST_IA32_PAT, PAT_RESET);
+	vmwrite(GUEST_SYSENTER_CS, 0);
+	vmwrite(GUEST_SYSENTER_ESP, 0);
+	vmwrite(GUEST_SYSENTER_EIP, 0);
 	vmx_cr_setup();
 	vx->controls_done = true;
 }
