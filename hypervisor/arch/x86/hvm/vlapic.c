@@ -345,6 +345,12 @@ static void svr_write(struct vcpu *v, uint32_t val)
 	unsigned int i;
 
 	WRITE_ONCE(l->svr, val & SVR_VALID);
+	/*
+	 * Enabling: what IRR holds is delivered from the next entry on.
+	 * (Xen also raises the per-vCPU upcall vector again here when
+	 * evtchn_upcall_pending is set, in case a reset cleared it: the
+	 * owner of HVMOP_set_evtchn_upcall_vector should do the same.)
+	 */
 	if (val & APIC_SVR_ENABLE)
 		return;
 	/* Software disable masks every LVT entry. */
