@@ -459,7 +459,7 @@ static void test_ap_start(void)
 	init_sipi_sipi();
 	CHECK(wait_for(&ap_starts, 1));
 	CHECK(wait_for(&hits[BSP_VECTOR], 1));
-	CHECK_EQ(tramp_runs(), 1);			/* one SIPI started it */
+	CHECK_EQ(tramp_runs(), 1);		/* one SIPI started it */
 	CHECK_EQ(ap_id, AP_ID << 24);
 	CHECK_EQ(ap_ldr, 2U << 24);
 	CHECK_EQ(ap_pat, PAT_RESET);		/* power-on value */

@@ -195,7 +195,7 @@ START_TEST(mov_immediates)
 	/* REX.W: imm32 sign-extended to 64 bits. */
 	env.skips = 0;
 	RUN(DEV_GPA + 0x40, true, 0x48, 0xc7, 0x42, 0x40,
-	    0xfe, 0xff, 0xff, 0xff);			/* movq $-2,0x40(%rdx) */
+	    0xfe, 0xff, 0xff, 0xff);		/* movq $-2,0x40(%rdx) */
 	expect_done(8);
 	ck_assert_uint_eq(dev.last_len, 8);
 	ck_assert_uint_eq(dev32(0x40), 0xfffffffe);
@@ -221,7 +221,7 @@ START_TEST(mov_moffs)
 	long_mode();
 	memcpy(dev.mem + 0x70, "\xef\xbe\xad\xde", 4);
 	v->regs.rax = ~0ULL;
-	RUN(DEV_GPA + 0x70, false, 0xa1,			/* mov moffs,%eax */
+	RUN(DEV_GPA + 0x70, false, 0xa1,		/* mov moffs,%eax */
 	    0x70, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00);
 	expect_done(9);
 	ck_assert_uint_eq(v->regs.rax, 0xdeadbeef);
@@ -411,7 +411,7 @@ START_TEST(protected_mode_flat)
 	env.seg_base[INSN_SEG_ES] = DEV_GPA;
 	v->regs.rdx = 0xc4;
 	v->regs.rax = 0x11223344;
-	RUN(DEV_GPA + 0xc4, true, 0x26, 0x89, 0x02);	/* mov %eax,%es:(%edx) */
+	RUN(DEV_GPA + 0xc4, true, 0x26, 0x89, 0x02); /* mov %eax,%es:(%edx) */
 	expect_done(3);
 	ck_assert_uint_eq(dev32(0xc4), 0x11223344);
 }

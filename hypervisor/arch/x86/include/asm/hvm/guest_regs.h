@@ -22,14 +22,22 @@ struct guest_regs {
 static inline uint64_t *guest_gpr(struct guest_regs *r, unsigned int n)
 {
 	static const uint8_t off[16] = {
-		offsetof(struct guest_regs, rax), offsetof(struct guest_regs, rcx),
-		offsetof(struct guest_regs, rdx), offsetof(struct guest_regs, rbx),
-		offsetof(struct guest_regs, rsp), offsetof(struct guest_regs, rbp),
-		offsetof(struct guest_regs, rsi), offsetof(struct guest_regs, rdi),
-		offsetof(struct guest_regs, r8), offsetof(struct guest_regs, r9),
-		offsetof(struct guest_regs, r10), offsetof(struct guest_regs, r11),
-		offsetof(struct guest_regs, r12), offsetof(struct guest_regs, r13),
-		offsetof(struct guest_regs, r14), offsetof(struct guest_regs, r15),
+		offsetof(struct guest_regs, rax),
+		offsetof(struct guest_regs, rcx),
+		offsetof(struct guest_regs, rdx),
+		offsetof(struct guest_regs, rbx),
+		offsetof(struct guest_regs, rsp),
+		offsetof(struct guest_regs, rbp),
+		offsetof(struct guest_regs, rsi),
+		offsetof(struct guest_regs, rdi),
+		offsetof(struct guest_regs, r8),
+		offsetof(struct guest_regs, r9),
+		offsetof(struct guest_regs, r10),
+		offsetof(struct guest_regs, r11),
+		offsetof(struct guest_regs, r12),
+		offsetof(struct guest_regs, r13),
+		offsetof(struct guest_regs, r14),
+		offsetof(struct guest_regs, r15),
 	};
 
 	return (uint64_t *)((char *)r + off[n & 15]);
