@@ -189,3 +189,14 @@ long sched_shutdown(unsigned int reason)
 	return hypercall2(__HYPERVISOR_sched_op, SCHEDOP_shutdown,
 			  (unsigned long)&sd);
 }
+
+bool on_lamina(void)
+{
+	static int lamina = -1;
+	xen_extraversion_t extra;
+
+	if (lamina < 0)
+		lamina = !xen_version(XENVER_extraversion, extra) &&
+			 !strncmp(extra, "-lamina", sizeof(extra));
+	return lamina;
+}

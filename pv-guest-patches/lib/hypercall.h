@@ -24,6 +24,7 @@
 #ifndef GUEST_HYPERCALL_H
 #define GUEST_HYPERCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -82,5 +83,14 @@ long sched_yield(void);
 long sched_block(void);
 /* SHUTDOWN_poweroff, _reboot, _crash...: returns only on failure. */
 long sched_shutdown(unsigned int reason);
+
+/*
+ * Lamina (XENVER_extraversion "-lamina"), or another hypervisor of this
+ * ABI: Xen itself, when make xen-compare runs a program on both. Only
+ * checks of the hypervisor's identity and of the documented differences
+ * that would end the run on Xen ask (test.h: CHECK_BY_HV, CHECK_EQ_LAMINA;
+ * docs/xen-differences.md).
+ */
+bool on_lamina(void);
 
 #endif

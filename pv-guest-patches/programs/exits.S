@@ -107,8 +107,11 @@ prefixed:
 	mov	%eax, 4(%r8)
 	.byte	0x3e, 0x0f, 0x31		/* ds rdtsc */
 	mov	%eax, 8(%r8)
+	cmpb	$0, exits_rdtscp(%rip)		/* not on every CPU */
+	je	3f
 	.byte	0x2e, 0x41, 0x0f, 0x01, 0xf9	/* cs rex.b rdtscp */
 	mov	%ecx, 12(%r8)
+3:
 	mov	$XENVER, %eax
 	xor	%edi, %edi
 	cmpb	$0, exits_vmcall(%rip)
@@ -118,7 +121,10 @@ prefixed:
 1:	.byte	0x3e, 0x0f, 0x01, 0xc1		/* ds vmcall */
 2:	mov	%eax, 16(%r8)
 	.byte	0x64, 0x0f, 0x09		/* fs wbinvd */
+	cmpb	$0, exits_invd(%rip)
+	je	4f
 	.byte	0x65, 0x0f, 0x08		/* gs invd */
+4:
 	movl	$1, 20(%r8)
 	pop	%rbx
 	ret
@@ -170,11 +176,13 @@ user_cpuid:
 
 	.data
 	.balign	8
-	.globl	exits_vmcall, user_result
+	.globl	exits_vmcall, exits_rdtscp, exits_invd, user_result
 saved_rsp:	.quad	0
 hc_result:	.quad	0
 r11_after:	.quad	0
 user_result:	.quad	0
 exits_vmcall:	.byte	0
+exits_rdtscp:	.byte	0
+exits_invd:	.byte	1
 
 	.section .note.GNU-stack, "", @progbits

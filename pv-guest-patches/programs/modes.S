@@ -96,14 +96,20 @@
 	movl	%eax, mode_results + \slot * R_SIZE + R_XENVER - \base
 	.byte	0x3e, 0x0f, 0x31		/* ds rdtsc */
 	movl	%eax, mode_results + \slot * R_SIZE + R_TSC - \base
+	cmpb	$0, modes_rdtscp - \base
+	je	102f
 	.byte	0x67, 0x0f, 0x01, 0xf9		/* addr32 rdtscp */
 	movl	%ecx, mode_results + \slot * R_SIZE + R_AUX - \base
+102:
 	mov	$0x2e0, %dx
 	inb	%dx, %al
 	movzbl	%al, %eax
 	movl	%eax, mode_results + \slot * R_SIZE + R_IN - \base
 	.byte	0x2e, 0x0f, 0x09		/* cs wbinvd */
+	cmpb	$0, modes_invd - \base
+	je	103f
 	.byte	0x3e, 0x0f, 0x08		/* ds invd */
+103:
 	mov	$0xe9, %dx
 	mov	$0xffff0000, %esi		/* SI wraps in 16 bits */
 	mov	$0xffff0000, %ecx
@@ -255,6 +261,8 @@ pm32:
 
 	/* PAE: 2 MiB pages for the first 16 MiB, alias at ALIAS (2 MiB
 	 * page over PA 0) and ALIAS + 2 MiB (4 KiB pages). */
+	cmpb	$0, modes_pae
+	je	no_pae
 	movl	$pd_pae0 + 1, pdpt_pae		/* PDPTEs: P only */
 	movl	$pd_pae1 + 1, pdpt_pae + 8
 	xor	%ecx, %ecx
@@ -292,6 +300,7 @@ pm32:
 	mov	%cr0, %eax
 	and	$~CR0_PG, %eax
 	mov	%eax, %cr0
+no_pae:
 
 	/* Back to long mode with the library's tables. */
 	mov	saved_cr4, %eax
@@ -340,14 +349,20 @@ tests32:
 	mov	%eax, R_XENVER(%ebp)
 	.byte	0x2e, 0x0f, 0x31		/* cs rdtsc */
 	mov	%eax, R_TSC(%ebp)
+	cmpb	$0, modes_rdtscp
+	je	1f
 	.byte	0x3e, 0x0f, 0x01, 0xf9		/* ds rdtscp */
 	mov	%ecx, R_AUX(%ebp)
+1:
 	mov	$0x2e0, %dx
 	inb	%dx, %al
 	movzbl	%al, %eax
 	mov	%eax, R_IN(%ebp)
 	.byte	0x3e, 0x0f, 0x09		/* ds wbinvd */
+	cmpb	$0, modes_invd
+	je	2f
 	.byte	0x26, 0x0f, 0x08		/* es invd */
+2:
 	mov	(%esp), %edi
 	mov	lines32(, %edi, 4), %esi
 	mov	lines32_len(, %edi, 4), %ecx
@@ -395,11 +410,17 @@ modes_gdt_ptr:
 	.quad	modes_gdt
 
 	.balign	8
-	.globl	mode_results, modes_vmcall
+	.globl	mode_results, modes_vmcall, modes_rdtscp, modes_invd, modes_pae
 mode_results:
 	.skip	7 * R_SIZE
 modes_vmcall:
 	.byte	0
+modes_rdtscp:				/* the CPU has RDTSCP */
+	.byte	0
+modes_invd:				/* run INVD (not invd=no) */
+	.byte	1
+modes_pae:				/* run slots 5 and 6 (not pae=no) */
+	.byte	1
 	.balign	8
 saved_rsp:	.quad	0
 saved_cr0:	.quad	0

@@ -32,7 +32,7 @@ struct mode_result {
 _Static_assert(sizeof(struct mode_result) == 44, "modes.S R_SIZE");
 
 extern struct mode_result mode_results[NR_SLOTS];
-extern uint8_t modes_vmcall;
+extern uint8_t modes_vmcall, modes_rdtscp, modes_invd, modes_pae;
 long modes_run(void);
 
 static const char *const slot_names[NR_SLOTS] = {
@@ -50,7 +50,8 @@ static void check_slot(unsigned int i)
 	CHECK_EQ(r->cpuid_ebx, XEN_SIG_EBX);
 	CHECK_EQ(r->efer & (EFER_LME | EFER_LMA), 0);
 	CHECK_EQ(r->xen_version, 4 << 16 | 17);
-	CHECK_EQ(r->tsc_aux, TSC_AUX_VALUE);
+	if (modes_rdtscp)
+		CHECK_EQ(r->tsc_aux, TSC_AUX_VALUE);
 	CHECK_EQ(r->in, 0xff);
 	if (sixteen) {
 		/* 16-bit addressing: only SI and CX, upper halves kept. */
@@ -63,16 +64,42 @@ static void check_slot(unsigned int i)
 	}
 }
 
+/*
+ * For make xen-compare, which runs both sides with them: invd=no leaves
+ * INVD out (QEMU 7.2 reports its exit as WBINVD's, and Xen 4.17, which
+ * without NRIP save checks the instruction against the exit, then fails
+ * the guest); pae=no leaves out slots 5 and 6 (Xen 4.17 under QEMU loops
+ * on their first CPUID). docs/xen-differences.md.
+ */
+static bool wanted(const char *key)
+{
+	char v[4];
+
+	return !(cmdline_arg(key, v, sizeof(v)) && !strcmp(v, "no"));
+}
+
 void guest_main(void)
 {
 	unsigned int i;
 	uint64_t t0 = rdtsc();
 
+	modes_invd = wanted("invd");
+	modes_pae = wanted("pae");
+
 	modes_vmcall = strcmp(hypercall_insn_name(), "vmmcall") != 0;
-	CHECK_EQ(wrmsr_safe(MSR_TSC_AUX, TSC_AUX_VALUE), NO_FAULT);
+	/* Xen's reference machine has none (-cpu max,-rdtscp). */
+	modes_rdtscp = !!(cpuid(0x80000001).edx & CPUID81_EDX_RDTSCP);
+	if (modes_rdtscp)
+		CHECK_EQ(wrmsr_safe(MSR_TSC_AUX, TSC_AUX_VALUE), NO_FAULT);
+	else
+		skip("rdtscp", "CPUID says there is no RDTSCP");
 	CHECK_EQ(modes_run(), 0);
 	printf("modes: back in long mode after %lu TSC cycles\n",
 	       (unsigned long)(rdtsc() - t0));
-	for (i = 0; i < NR_SLOTS; i++)
-		check_slot(i);
+	for (i = 0; i < NR_SLOTS; i++) {
+		if (!modes_pae && i >= 5)
+			skip(slot_names[i], "pae=no");
+		else
+			check_slot(i);
+	}
 }

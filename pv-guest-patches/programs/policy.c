@@ -147,10 +147,13 @@ static void test_msr_gp(void)
 	};
 	uint64_t val;
 	unsigned int i;
+	char name[40];
 
 	for (i = 0; i < ARRAY_SIZE(gp); i++) {
-		CHECK_EQ(rdmsr_safe(gp[i], &val), X86_EXC_GP);
-		CHECK_EQ(wrmsr_safe(gp[i], 0), X86_EXC_GP);
+		snprintf(name, sizeof(name), "rdmsr %#x == X86_EXC_GP", gp[i]);
+		check_eq(name, rdmsr_safe(gp[i], &val), X86_EXC_GP);
+		snprintf(name, sizeof(name), "wrmsr %#x == X86_EXC_GP", gp[i]);
+		check_eq(name, wrmsr_safe(gp[i], 0), X86_EXC_GP);
 	}
 }
 
@@ -258,13 +261,14 @@ static void test_xen_version(void)
 	xen_compile_info_t ci;
 	long n;
 
+	/* Who answers: Lamina, or Xen's point release (".7+13-g..."). */
 	CHECK_EQ(xen_version(XENVER_extraversion, buf), 0);
-	CHECK_EQ(strcmp(buf, "-lamina"), 0);
+	CHECK_BY_HV(!strcmp(buf, "-lamina"), buf[0] == '.');
 	CHECK_EQ(xen_version(XENVER_capabilities, buf), 0);
 	CHECK_EQ(strcmp(buf, "hvm-3.0-x86_32 hvm-3.0-x86_32p "
 			"hvm-3.0-x86_64 "), 0);
 	CHECK_EQ(xen_version(XENVER_changeset, buf), 0);
-	CHECK_EQ(memcmp(buf, "git:", 4), 0);
+	CHECK_BY_HV(!memcmp(buf, "git:", 4), strnlen(buf, 64) < 64);
 	printf("changeset: %s\n", buf);
 	CHECK_EQ(xen_version(XENVER_compile_info, &ci), 0);
 	printf("compiled by %s with %s on %s\n", ci.compile_by, ci.compiler,
@@ -290,7 +294,9 @@ static void test_xen_version(void)
 	CHECK_EQ(xen_version(XENVER_commandline, buf), 0);
 	printf("hypervisor command line: '%s'\n", buf);
 	CHECK(contains(buf, "console=com1"));
-	CHECK_EQ(xen_version(XENVER_build_id, NULL), -XEN_ENODATA);
+	/* Lamina is linked without a build ID; Xen's size is 20 bytes. */
+	n = xen_version(XENVER_build_id, NULL);
+	CHECK_BY_HV(n == -XEN_ENODATA, n > 0);
 	*(uint32_t *)buf = 0;
 	CHECK_EQ(xen_version(XENVER_build_id, buf), -XEN_EINVAL);
 	CHECK_EQ(xen_version(11, buf), -XEN_ENOSYS);
