@@ -7,6 +7,8 @@
 #                   runs three of them: BOCHS_K selects, as bochs.py -k)
 #   make iso        GRUB rescue ISO (build/lamina.iso)
 #   make bench      benchmarks (boot time, xenstored); not part of make test
+#   make xen-compare the reference guests on Lamina and on Xen 4.17, check
+#                   by check (about a minute; XEN_K selects, as -k)
 #   make defconfig | menuconfig | olddefconfig | savedefconfig
 #   make FOO_defconfig   with hypervisor/configs/FOO.config (svm-only, ...)
 
@@ -199,6 +201,15 @@ $(INITRAMFS): tests/linux/mkinitramfs.sh
 linux-test: hypervisor $(INITRAMFS)
 	$(PYTHON) tests/linux/run.py --image $(O)/lamina --initramfs $(INITRAMFS)
 
+# The reference guests on Lamina and on Debian's Xen 4.17 under the same
+# QEMU, check by check; the differences allowed are in
+# docs/xen-differences.md. About a minute, so not part of make test.
+xen-compare: deps
+	$(MAKE) hypervisor guests
+	$(PYTHON) tests/boot/test_xen_compare.py
+	$(PYTHON) tests/boot/xen_compare.py --build $(O) \
+		$(if $(XEN_K),-k '$(XEN_K)')
+
 # Figures, not pass/fail (not part of make test).
 bench: deps
 	$(MAKE) hypervisor xenstore
@@ -213,4 +224,4 @@ clean:
 .PHONY: linux-test all deps config defconfig menuconfig olddefconfig savedefconfig \
 	hypervisor xenstore guests iso run unit-test boot-test bochs-test \
 	xenstore-test config-builds \
-	test bench clean
+	test bench xen-compare clean
