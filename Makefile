@@ -6,7 +6,8 @@
 #   make bochs-test VMX boot tests under Bochs (about a minute; make test
 #                   runs three of them: BOCHS_K selects, as bochs.py -k)
 #   make iso        GRUB rescue ISO (build/lamina.iso)
-#   make bench      benchmarks (boot time, xenstored); not part of make test
+#   make bench      benchmarks (boot time, Lamina against Xen 4.17,
+#                   xenstored); not part of make test
 #   make xen-compare the reference guests on Lamina and on Xen 4.17, check
 #                   by check (about a minute; XEN_K selects, as -k)
 #   make defconfig | menuconfig | olddefconfig | savedefconfig
@@ -210,12 +211,16 @@ xen-compare: deps
 	$(PYTHON) tests/boot/xen_compare.py --build $(O) \
 		$(if $(XEN_K),-k '$(XEN_K)')
 
-# Figures, not pass/fail (not part of make test).
+# Figures, not pass/fail (not part of make test). BENCH_RUNS: boots of
+# Linux per hypervisor for the time to userspace (the median is printed).
+BENCH_RUNS := 3
 bench: deps
 	$(MAKE) hypervisor xenstore
 	$(PYTHON) tests/boot/boot_time.py $(O)/lamina 5 2
-	$(MAKE) guests
+	$(MAKE) guests $(INITRAMFS)
 	$(PYTHON) tests/boot/guest_bench.py --image $(O)/lamina --guests $(O)/guests
+	$(PYTHON) tests/boot/xen_bench.py --build $(O) --initramfs $(INITRAMFS) \
+		--runs $(BENCH_RUNS)
 	$(MAKE) -C xenstore O=$(O)/xenstore bench
 
 clean:

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """Benchmarks of the virtualization core (not tests): boot to the first
-guest output, the hypercall round trip, and the scheduler's shares.
+guest output and the scheduler's shares (the hypercall round trip, against
+Xen's: xen_bench.py).
 Figures are printed; nothing is judged. Under QEMU TCG, -cpu max.
 
 Usage: guest_bench.py --image build/lamina --guests build/guests [--runs 5]
@@ -43,16 +44,6 @@ def first_output(image, guests, runs, mem):
     print(f"boot to first guest output (dom0_mem={mem}): " +
           " ".join(f"{t:.3f}" for t in times) +
           f" s; median {statistics.median(times):.3f} s")
-
-
-def nullcall(image, guests):
-    """The guest's own median of 5 runs of 1000 hypercalls."""
-    child = pexpect.spawn(QEMU, qemu_args(image, [f"{guests}/nullcall.elf"]),
-                          timeout=120, encoding="utf-8")
-    child.expect(pexpect.EOF)
-    for line in child.before.splitlines():
-        if re.search(r"nullcall: .* median \d+ cycles", line):
-            print(line.strip())
 
 
 BURNERS = """/dts-v1/;
@@ -98,7 +89,6 @@ def main():
     a = ap.parse_args()
     first_output(a.image, a.guests, a.runs, "16M")
     first_output(a.image, a.guests, a.runs, "512M")
-    nullcall(a.image, a.guests)
     shares(a.image, a.guests, 1, 10)
     shares(a.image, a.guests, 2, 10)
 
