@@ -22,8 +22,13 @@
 
 #define MEMOP_EXTENT_SHIFT	6	/* Xen's: the start extent above */
 #define MEMOP_CMD_MASK		((1UL << MEMOP_EXTENT_SHIFT) - 1)
-#define DOMU_MAX_ORDER		9	/* Xen's defaults */
-#define HWDOM_MAX_ORDER		12
+/*
+ * Largest extent order, Xen's defaults: 9 for a domU, 18 for the control
+ * domain (Xen: CTLDOM_MAX_ORDER; its hardware domain alone gets 12), and
+ * Lamina's hardware domain is the control domain too.
+ */
+#define DOMU_MAX_ORDER		9
+#define CTLDOM_MAX_ORDER	18
 #define MEMOP_BATCH		64	/* extents between preemption checks */
 
 /* The frame at gfn is no longer d's: unmap it and free what it held. */
@@ -131,7 +136,7 @@ static long reservation(struct vcpu *v, unsigned long cmd,
 	if (r.nr_extents > (~0U >> MEMOP_EXTENT_SHIFT) ||
 	    start >= r.nr_extents)
 		return start;
-	max_order = v->domain->is_hardware ? HWDOM_MAX_ORDER : DOMU_MAX_ORDER;
+	max_order = v->domain->is_hardware ? CTLDOM_MAX_ORDER : DOMU_MAX_ORDER;
 	if (r.extent_order > max_order ||
 	    (r.mem_flags & XENMEMF_populate_on_demand))
 		return start;
@@ -178,13 +183,44 @@ static int move_page(struct domain *d, unsigned long gfn, unsigned long gpfn)
 	return rc;
 }
 
-static long add_to_physmap(struct vcpu *v, unsigned long arg)
+/*
+ * XENMAPSPACE_gmfn_range from page `start` on (the command's extent
+ * bits). Preempted, it keeps its progress there, as Xen does: the guest's
+ * structure is never written, so a caller may reuse it.
+ */
+static long move_range(struct vcpu *v, struct domain *d,
+		       const struct xen_add_to_physmap *x, unsigned long start,
+		       unsigned long args[])
 {
+	unsigned long done = start;
+	int rc;
+
+	if (x->size < start)
+		return -EILSEQ;
+	while (done < x->size) {
+		rc = move_page(d, x->idx + done, x->gpfn + done);
+		if (rc)
+			return rc;
+		if (++done < x->size && hypercall_preempt_check()) {
+			args[0] = XENMEM_add_to_physmap |
+				  done << MEMOP_EXTENT_SHIFT;
+			return hypercall_continue(v);
+		}
+	}
+	return 0;
+}
+
+static long add_to_physmap(struct vcpu *v, unsigned long cmd,
+			   unsigned long arg, unsigned long args[])
+{
+	unsigned long start = cmd >> MEMOP_EXTENT_SHIFT;
 	struct xen_add_to_physmap x;
 	unsigned long mfn, old;
 	struct domain *d;
 	int rc = 0;
 
+	if (start != (uint16_t)start)
+		return -EDOM;		/* Xen's answer, before the copy */
 	if (copy_from_guest(v, &x, arg, sizeof(x)))
 		return -EFAULT;
 	d = domain_get_target(v, x.domid, &rc);
@@ -213,15 +249,7 @@ static long add_to_physmap(struct vcpu *v, unsigned long arg)
 		rc = move_page(d, x.idx, x.gpfn);
 		break;
 	case XENMAPSPACE_gmfn_range:
-		while (x.size && !rc) {
-			if (hypercall_preempt_check()) {
-				rc = copy_to_guest(v, arg, &x, sizeof(x)) ?
-				     -EFAULT : hypercall_continue(v);
-				goto out;
-			}
-			rc = move_page(d, x.idx++, x.gpfn++);
-			x.size--;
-		}
+		rc = move_range(v, d, &x, start, args);
 		break;
 	case XENMAPSPACE_gmfn_foreign:	/* add_to_physmap_batch only */
 		rc = -ENOSYS;
@@ -233,7 +261,6 @@ static long add_to_physmap(struct vcpu *v, unsigned long arg)
 		rc = -EINVAL;
 		break;
 	}
-out:
 	domain_put(d);
 	return rc;
 }
@@ -329,12 +356,12 @@ long do_memory_op(struct vcpu *v, unsigned long *args)
 	case XENMEM_populate_physmap:
 	case XENMEM_decrease_reservation:
 		return reservation(v, cmd, arg, args);
+	case XENMEM_add_to_physmap:
+		return add_to_physmap(v, cmd, arg, args);
 	}
 	if (cmd >> MEMOP_EXTENT_SHIFT)
 		return -ENOSYS;		/* no continuation but those */
 	switch (cmd) {
-	case XENMEM_add_to_physmap:
-		return add_to_physmap(v, arg);
 	case XENMEM_remove_from_physmap:
 		return remove_from_physmap(v, arg);
 	case XENMEM_memory_map:

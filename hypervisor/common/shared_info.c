@@ -60,8 +60,10 @@ int vcpu_register_info(struct vcpu *v, uint64_t gfn, uint32_t offset)
 	enum p2m_type t;
 	unsigned long mfn;
 
-	if (offset > PAGE_SIZE - sizeof(struct vcpu_info))
-		return -EINVAL;
+	/* Past the page's end, or not 8-byte aligned: Xen 4.17's -ENXIO. */
+	if (offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
+	    offset % __alignof__(struct vcpu_info))
+		return -ENXIO;
 	if (v->vcpu_info_page)
 		return -EINVAL;			/* once only (Xen) */
 	mfn = p2m_lookup(d, gfn, &t, NULL);
