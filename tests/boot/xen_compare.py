@@ -46,6 +46,8 @@ PROGRAMS = [
     Program("exits", "invd=no"),
     Program("modes", "invd=no pae=no"),
     Program("msrswitch"),
+    Program("memory"),
+    Program("acpi", "vcpus=1"),
     Program("nullcall"),
     Program("fault"),
     Program("triple"),
