@@ -29,9 +29,9 @@ class Micro:
         self.args = args
 
 
-# One line per benchmark. A program added later (event-channel send, a
-# 4 KiB grant copy) prints "NAME: WHAT ...: median N cycles" and takes a
-# line here; one not built yet is reported as such.
+# One line per benchmark: a program that prints "NAME: WHAT ...: median N
+# cycles" (the median of its own runs) and the regex of that line. One not
+# built yet is reported as such.
 MICRO = [
     Micro("null hypercall (xen_version)", "nullcall",
           r"nullcall: xen_version by \w+: median (\d+) cycles"),
@@ -39,6 +39,10 @@ MICRO = [
           r"nullcall: unknown hypercall by \w+: median (\d+) cycles"),
     Micro("null hypercall via the hypercall page", "nullcall",
           r"nullcall: xen_version by hypercall page: median (\d+) cycles"),
+    Micro("4 KiB grant copy, 1 page per call", "gntbench",
+          r"gntbench: 1 page per call: median (\d+) cycles"),
+    Micro("4 KiB grant copy, 16 pages per call (per page)", "gntbench",
+          r"gntbench: 16 pages per call: median (\d+) cycles"),
 ]
 
 # Debian's kernel as dom0 on both (PLATFORM.md: a PVH dom0 of Xen needs

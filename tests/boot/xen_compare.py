@@ -48,6 +48,7 @@ PROGRAMS = [
     Program("msrswitch"),
     Program("memory"),
     Program("acpi", "vcpus=1"),
+    Program("gnttab"),
     Program("nullcall"),
     Program("fault"),
     Program("triple"),

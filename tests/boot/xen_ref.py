@@ -33,7 +33,9 @@ MACHINE = ["-accel", "tcg", "-M", "q35,kernel-irqchip=split",
            "-device", "intel-iommu,intremap=on", "-cpu", "max,-rdtscp",
            "-nographic", "-no-reboot", "-serial", "mon:stdio",
            "-monitor", "none"]
-XEN_ARGS = "console=com1 com1=115200 dom0=pvh loglvl=all guest_loglvl=all"
+# Lamina implements grant tables v1 only: Xen is told the same.
+XEN_ARGS = ("console=com1 com1=115200 dom0=pvh loglvl=all guest_loglvl=all "
+            "gnttab=max-ver:1")
 LAMINA_ARGS = "console=com1 com1=115200,8n1"
 
 # How each hypervisor ends: after dom0's shutdown Xen halts (or reboots
