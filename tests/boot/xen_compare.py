@@ -49,6 +49,7 @@ PROGRAMS = [
     Program("memory"),
     Program("acpi", "vcpus=1"),
     Program("gnttab"),
+    Program("lapic", vcpus=2),
     Program("nullcall"),
     Program("fault"),
     Program("triple"),
