@@ -113,8 +113,11 @@ def to_userspace(target, build, kernel, initramfs, timeout):
     m = re.search(MARKER, log)
     if m:
         return secs, float(m.group(1))
+    lines = [ln for ln in log.replace("\r", "").split("\n")
+             if ln.strip() and not xen_ref.HV_LINE.match(ln)]
+    last = f"; the kernel's last line: '{lines[-1].strip()}'" if lines else ""
     return None, (xen_ref.ending(log, target.name) or problem or
-                  "QEMU ended") + f" (log {path})"
+                  "QEMU ended") + f"{last} (log {path})"
 
 
 def linux(targets, build, kernel, initramfs, runs, timeout):
@@ -150,7 +153,7 @@ def main():
     ap.add_argument("--kernel",
                     default=(sorted(glob.glob("/boot/vmlinuz-*")) or [""])[-1])
     ap.add_argument("--initramfs", default=None)
-    ap.add_argument("--timeout", type=int, default=300,
+    ap.add_argument("--timeout", type=int, default=180,
                     help="seconds a Linux boot may take to userspace")
     a = ap.parse_args()
     initramfs = a.initramfs or os.path.join(a.build, "linux",
