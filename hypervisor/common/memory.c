@@ -69,8 +69,6 @@ static int populate_one(struct domain *d, unsigned long gfn,
 	unsigned long i;
 	int rc;
 
-	if (gfn & ((1UL << order) - 1))
-		return -EINVAL;
 	if (d->tot_pages + (1UL << order) > d->max_pages)
 		return -ENOMEM;
 	for (i = 0; i < (1UL << order); i++) {
@@ -81,10 +79,19 @@ static int populate_one(struct domain *d, unsigned long gfn,
 	pg = domain_alloc_frames(d, order);
 	if (!pg)
 		return -ENOMEM;
-	rc = p2m_map(d, gfn, page_to_mfn(pg), order, P2M_RAM);
-	if (rc)
+	/* A misaligned extent is mapped frame by frame (Xen accepts it). */
+	if (!(gfn & ((1UL << order) - 1)))
+		rc = p2m_map(d, gfn, page_to_mfn(pg), order, P2M_RAM);
+	else
+		for (i = 0, rc = 0; i < (1UL << order) && !rc; i++)
+			rc = p2m_map(d, gfn + i, page_to_mfn(pg) + i,
+				     P2M_ORDER_4K, P2M_RAM);
+	if (rc) {
+		for (i = 0; i < (1UL << order); i++)
+			p2m_unmap(d, gfn + i, P2M_ORDER_4K);
 		for (i = 0; i < (1UL << order); i++)
 			domain_release_frame(d, &pg[i]);
+	}
 	return rc;
 }
 
