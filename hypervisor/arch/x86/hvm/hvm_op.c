@@ -18,44 +18,25 @@
 #define CALLBACK_TYPE_SHIFT	56
 #define CALLBACK_TYPE_VECTOR	2
 
-/* Parameters a guest may set for itself. */
-static bool guest_may_set(unsigned int index)
-{
-	switch (index) {
-	case HVM_PARAM_CALLBACK_IRQ:
-	case HVM_PARAM_VM86_TSS:
-	case HVM_PARAM_VM86_TSS_SIZED:
-	case HVM_PARAM_ACPI_IOPORTS_LOCATION:
-	case HVM_PARAM_VM_GENERATION_ID_ADDR:
-	case HVM_PARAM_STORE_EVTCHN:
-	case HVM_PARAM_CONSOLE_EVTCHN:
-	case HVM_PARAM_X87_FIP_WIDTH:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* Parameters a guest may read for itself. */
-static bool guest_may_get(unsigned int index)
-{
-	switch (index) {
-	case HVM_PARAM_CALLBACK_IRQ:
-	case HVM_PARAM_VM86_TSS:
-	case HVM_PARAM_VM86_TSS_SIZED:
-	case HVM_PARAM_ACPI_IOPORTS_LOCATION:
-	case HVM_PARAM_VM_GENERATION_ID_ADDR:
-	case HVM_PARAM_STORE_PFN:
-	case HVM_PARAM_STORE_EVTCHN:
-	case HVM_PARAM_CONSOLE_PFN:
-	case HVM_PARAM_CONSOLE_EVTCHN:
-	case HVM_PARAM_ALTP2M:
-	case HVM_PARAM_X87_FIP_WIDTH:
-		return true;
-	default:
-		return false;
-	}
-}
+/*
+ * What a guest may do with its own parameters (Xen 4.17's lists): set
+ * and read, or only read. Others are the toolstack's (-EPERM).
+ */
+#define GUEST_GET	1
+#define GUEST_SET	2
+static const uint8_t guest_access[HVM_NR_PARAMS] = {
+	[HVM_PARAM_CALLBACK_IRQ] = GUEST_GET | GUEST_SET,
+	[HVM_PARAM_VM86_TSS] = GUEST_GET | GUEST_SET,
+	[HVM_PARAM_VM86_TSS_SIZED] = GUEST_GET | GUEST_SET,
+	[HVM_PARAM_ACPI_IOPORTS_LOCATION] = GUEST_GET | GUEST_SET,
+	[HVM_PARAM_VM_GENERATION_ID_ADDR] = GUEST_GET | GUEST_SET,
+	[HVM_PARAM_STORE_EVTCHN] = GUEST_GET | GUEST_SET,
+	[HVM_PARAM_CONSOLE_EVTCHN] = GUEST_GET | GUEST_SET,
+	[HVM_PARAM_X87_FIP_WIDTH] = GUEST_GET | GUEST_SET,
+	[HVM_PARAM_STORE_PFN] = GUEST_GET,
+	[HVM_PARAM_CONSOLE_PFN] = GUEST_GET,
+	[HVM_PARAM_ALTP2M] = GUEST_GET,
+};
 
 /*
  * Deprecated parameters, which Xen 4.17 refuses to everyone with -EINVAL
@@ -129,7 +110,7 @@ static long param_op(struct vcpu *v, unsigned int op, unsigned long arg)
 	} else if (op == HVMOP_set_param) {
 		uint64_t old = d->arch.hvm_params[a.index];
 
-		if (self && !guest_may_set(a.index))
+		if (self && !(guest_access[a.index] & GUEST_SET))
 			rc = -EPERM;
 		else if (set_once(a.index) && old && a.value != old)
 			rc = -EEXIST;
@@ -141,7 +122,7 @@ static long param_op(struct vcpu *v, unsigned int op, unsigned long arg)
 				set_callback(d, a.value);
 		}
 	} else {
-		if (self && !guest_may_get(a.index))
+		if (self && !(guest_access[a.index] & GUEST_GET))
 			rc = -EPERM;
 		if (!rc) {
 			a.value = d->arch.hvm_params[a.index];
