@@ -82,6 +82,59 @@ START_TEST(irqsave_restores)
 }
 END_TEST
 
+/* Two locks of one level: the second nested, as level + 1. */
+START_TEST(nested_same_level)
+{
+	static DEFINE_SPINLOCK(low2, LOCK_LEVEL_TEST_LOW);
+
+	spin_lock(&low);
+	spin_lock_nested(&low2, 1);
+	ck_assert_uint_eq(spin_locks_held(), 2);
+	spin_lock(&high);		/* above both */
+	spin_unlock(&high);
+	spin_unlock(&low2);
+	spin_unlock(&low);
+	ck_assert_uint_eq(spin_locks_held(), 0);
+}
+END_TEST
+
+/* The nested lock counts as level + 1: a lock at that level after it,
+ * or a second one of the same level without nesting, is out of order. */
+START_TEST(nested_level_is_checked)
+{
+	static DEFINE_SPINLOCK(low2, LOCK_LEVEL_TEST_LOW);
+	static DEFINE_SPINLOCK(low_plus1, LOCK_LEVEL_TEST_LOW + 1);
+
+	spin_lock(&low);
+	spin_lock_nested(&low2, 1);
+	EXPECT_PANIC(spin_lock(&low_plus1));
+	ck_assert_msg(strstr(harness_panic_msg, "holding low2 (level 11)"),
+		      "message: %s", harness_panic_msg);
+}
+END_TEST
+
+START_TEST(nested_zero_is_plain)
+{
+	static DEFINE_SPINLOCK(low2, LOCK_LEVEL_TEST_LOW);
+
+	spin_lock(&low);
+	EXPECT_PANIC(spin_lock_nested(&low2, 0));
+}
+END_TEST
+
+/* Releasing the first of the pair leaves the nested one's level. */
+START_TEST(nested_release_first)
+{
+	static DEFINE_SPINLOCK(low2, LOCK_LEVEL_TEST_LOW);
+	static DEFINE_SPINLOCK(low_plus1, LOCK_LEVEL_TEST_LOW + 1);
+
+	spin_lock(&low);
+	spin_lock_nested(&low2, 1);
+	spin_unlock(&low);
+	EXPECT_PANIC(spin_lock(&low_plus1));
+}
+END_TEST
+
 SUITE(spinlock)
 {
 	Suite *s = suite_create("spinlock");
@@ -94,6 +147,10 @@ SUITE(spinlock)
 	tcase_add_test(tc, trylock_ignores_order);
 	tcase_add_test(tc, unlock_not_held_panics);
 	tcase_add_test(tc, irqsave_restores);
+	tcase_add_test(tc, nested_same_level);
+	tcase_add_test(tc, nested_level_is_checked);
+	tcase_add_test(tc, nested_zero_is_plain);
+	tcase_add_test(tc, nested_release_first);
 	suite_add_tcase(s, tc);
 	return s;
 }

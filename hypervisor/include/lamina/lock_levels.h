@@ -15,6 +15,9 @@ enum lock_level {
 	LOCK_LEVEL_GNTTAB	= 50,	/* a grant table: maps, allocates */
 	LOCK_LEVEL_DOMAIN	= 60,	/* a domain's pages: allocates */
 	LOCK_LEVEL_P2M		= 70,	/* a domain's p2m: allocates, flushes */
+	/* A domain's event channels: allocates, wakes vCPUs. Two domains'
+	 * together: the higher id's is taken nested, as level 81. */
+	LOCK_LEVEL_EVTCHN	= 80,
 	LOCK_LEVEL_XMALLOC	= 100,	/* heap: may take the page allocator */
 	LOCK_LEVEL_PAGE_ALLOC	= 110,
 	LOCK_LEVEL_VCPU_POWER	= 130,	/* a vCPU's INIT/SIPI state: wakes */

@@ -25,6 +25,13 @@ typedef struct spinlock {
 
 void spin_lock_init(spinlock_t *l, enum lock_level level, const char *name);
 void spin_lock(spinlock_t *l);
+/*
+ * Two locks of one level held together, in an order the caller keeps
+ * (two domains' locks: lower domain id first): the second is taken with
+ * spin_lock_nested(l, 1), which the order checker treats as l's level
+ * plus subclass. Leave that gap free in lock_levels.h.
+ */
+void spin_lock_nested(spinlock_t *l, unsigned int subclass);
 bool spin_trylock(spinlock_t *l);
 void spin_unlock(spinlock_t *l);
 bool spin_is_locked(const spinlock_t *l);
