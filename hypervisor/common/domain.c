@@ -11,6 +11,7 @@
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
+#include <lamina/event.h>
 #include <lamina/grant_table.h>
 #include <lamina/lib.h>
 #include <lamina/page_alloc.h>
@@ -131,6 +132,10 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 			goto fail;
 		}
 	}
+	if (evtchn_domain_init(d)) {
+		domain_free(d);
+		goto fail;
+	}
 	rc = domlist_insert(d);
 	if (rc) {
 		domain_free(d);
@@ -155,6 +160,7 @@ static void domain_free(struct domain *d)
 {
 	unsigned int i;
 
+	evtchn_domain_free(d);
 	for (i = 0; d->vcpu && i < d->max_vcpus; i++)
 		if (d->vcpu[i])
 			vcpu_free(d->vcpu[i]);
@@ -283,6 +289,7 @@ static void machine_follows(unsigned int reason)
  */
 static void relinquish(struct domain *d)
 {
+	evtchn_domain_destroy(d);	/* peers' ports become unbound */
 	gnttab_release_mappings(d);
 	d->is_relinquished = true;
 }

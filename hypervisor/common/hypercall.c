@@ -39,6 +39,8 @@ static const struct hypercall_desc hypercall_table[] = {
 				       "platform_op" },
 	[__HYPERVISOR_grant_table_op] = { do_grant_table_op, HC_ANY,
 					  "grant_table_op" },
+	[__HYPERVISOR_event_channel_op] = { do_event_channel_op, HC_ANY,
+					    "event_channel_op" },
 };
 
 /* Calls per hypercall number, all domains (to be exported to dom0). */

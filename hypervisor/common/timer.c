@@ -10,10 +10,12 @@
 #include <lamina/spinlock.h>
 #include <lamina/time.h>
 #include <lamina/timer.h>
+#include <asm/processor.h>
 
 struct timer_queue {
 	spinlock_t lock;	/* protects head and every queued timer */
 	struct timer *head;
+	struct timer *running;	/* whose function runs now (kill_timer) */
 };
 
 static struct timer_queue queues[CONFIG_NR_CPUS];
@@ -77,6 +79,25 @@ void stop_timer(struct timer *t)
 	spin_unlock_irqrestore(&q->lock, flags);
 }
 
+void kill_timer(struct timer *t)
+{
+	struct timer_queue *q = &queues[t->cpu];
+	unsigned long flags;
+	bool running;
+
+	/* From t's own function it would wait for itself. */
+	BUG_ON(t->cpu == smp_processor_id() && q->running == t);
+	do {
+		flags = spin_lock_irqsave(&q->lock);
+		if (t->active)
+			dequeue(q, t);
+		running = q->running == t;
+		spin_unlock_irqrestore(&q->lock, flags);
+		if (running)
+			cpu_relax();
+	} while (running);
+}
+
 /* Run what has expired, then program the hardware for what is left. */
 static void timer_softirq(void)
 {
@@ -86,9 +107,11 @@ static void timer_softirq(void)
 
 	while ((t = q->head) && t->expires <= NOW()) {
 		dequeue(q, t);
+		q->running = t;
 		spin_unlock_irqrestore(&q->lock, flags);
 		t->fn(t->data);
 		flags = spin_lock_irqsave(&q->lock);
+		q->running = NULL;
 	}
 	arch_timer_program(q->head ? q->head->expires : 0);
 	spin_unlock_irqrestore(&q->lock, flags);

@@ -5,4 +5,5 @@ UNIT_SUITES += grant_table
 UNIT_SRCS += hypervisor/common/grant_table.c hypervisor/common/grant_map.c \
 	hypervisor/common/grant_copy.c hypervisor/common/grant_table_op.c \
 	hypervisor/common/memory.c hypervisor/common/domain_page.c \
-	hypervisor/common/xmalloc.c hypervisor/common/spinlock.c
+	hypervisor/common/xmalloc.c hypervisor/common/spinlock.c \
+	tests/unit/domain_env.c

@@ -65,7 +65,7 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
-unsigned int harness_cpu;
+__thread unsigned int harness_cpu;
 
 unsigned int smp_processor_id(void)
 {

@@ -46,8 +46,9 @@ extern jmp_buf *harness_panic_jmp;
 void *harness_machine_memory(unsigned long long base, size_t size);
 void harness_machine_memory_free(void);
 
-/* What smp_processor_id() returns (0 unless a test simulates CPUs). */
-extern unsigned int harness_cpu;
+/* What smp_processor_id() returns (0 unless a test simulates CPUs); per
+ * thread, so that threads of a test are different CPUs. */
+extern __thread unsigned int harness_cpu;
 
 /* Each suite is a function returning a Check suite (listed in suites.h). */
 #define SUITE(name) Suite *name##_suite(void)

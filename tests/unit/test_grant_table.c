@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "domain_env.h"
 #include "hvm_env.h"
 #include <lamina/errno.h>
 #include <lamina/grant_table.h>
@@ -29,47 +30,6 @@ static struct domain dom2, dom3;
 static struct vcpu v2;
 static struct vcpu *v1 = &env.vcpu;
 static struct domain *const d1 = &env.dom;
-
-/* ---- what the rest of the hypervisor would provide ----------------- */
-
-static struct domain *listed[3];
-
-struct domain *domain_get_by_id(domid_t id)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(listed); i++)
-		if (listed[i] && listed[i]->domain_id == id) {
-			listed[i]->refcnt++;
-			return listed[i];
-		}
-	return NULL;
-}
-
-void domain_get(struct domain *d)
-{
-	d->refcnt++;
-}
-
-void domain_put(struct domain *d)
-{
-	ck_assert_uint_gt(d->refcnt, 0);
-	d->refcnt--;
-}
-
-/* Calls to hypercall_preempt_check() until it says yes (0: never). */
-static unsigned int preempt_in;
-
-bool hypercall_preempt_check(void)
-{
-	return preempt_in && --preempt_in == 0;
-}
-
-long hypercall_continue(struct vcpu *v)
-{
-	v->hcall_continue = true;
-	return 0;
-}
 
 /* ---- set-up --------------------------------------------------------- */
 
@@ -97,10 +57,9 @@ static void setup(void)
 	ck_assert_int_eq(domain_populate(&dom2, 0, 16), 0);
 	memset(&v2, 0, sizeof(v2));
 	v2.domain = &dom2;
-	listed[0] = d1;
-	listed[1] = &dom2;
-	listed[2] = NULL;
-	preempt_in = 0;
+	sim_domains_clear();
+	sim_domains[0] = d1;
+	sim_domains[1] = &dom2;
 }
 
 static void teardown(void)
@@ -639,7 +598,7 @@ START_TEST(mapper_dies)
 	expect_idle(&dom2, 20, GTF_permit_access, 3);
 	expect_idle(&dom2, 21, GTF_permit_access, 4);
 	expect_idle(d1, 5, GTF_permit_access, OWN_GFN);
-	listed[0] = NULL;
+	sim_domains[0] = NULL;
 	gnttab_domain_destroy(d1);
 	ck_assert_ptr_null(d1->grant_table);
 	ck_assert_uint_eq(page_at(&dom2, 3)->count, 1);
@@ -658,7 +617,7 @@ START_TEST(granter_dies)
 	grant(&dom2, 20, GTF_permit_access, 1, 3);
 	strcpy(frame(&dom2, 3), "still here");
 	ck_assert_int_eq(map(d1, 2, 20, HOLE, GNTMAP_host_map, &h), 0);
-	listed[1] = NULL;
+	sim_domains[1] = NULL;
 	gnttab_domain_destroy(&dom2);
 	p2m_teardown(&dom2);
 	domain_relinquish_frames(&dom2);
@@ -669,7 +628,7 @@ START_TEST(granter_dies)
 	/* Its domain id comes back: the new table is left alone. */
 	memset(&dom3, 0, sizeof(dom3));
 	domain_setup(&dom3, 2);
-	listed[1] = &dom3;
+	sim_domains[1] = &dom3;
 	ck_assert_int_eq(map(d1, 2, 20, HOLE + 1, GNTMAP_host_map, NULL),
 			 GNTST_general_error);
 	gnttab_active_entry(dom3.grant_table, 20)->pin = 0x100;
@@ -799,7 +758,7 @@ START_TEST(hypercall_batch_continues)
 	args[1] = BUF;
 	args[2] = 5;
 	do {
-		preempt_in = 2;	/* after the second one each time */
+		sim_preempt_in = 2;	/* after the second one each time */
 		v1->hcall_continue = false;
 		ck_assert_int_eq(do_grant_table_op(v1, args), 0);
 		calls++;
@@ -813,7 +772,7 @@ START_TEST(hypercall_batch_continues)
 	ck_assert_uint_eq(dst[24], 0);
 	ck_assert_str_eq(dst + 32, "4bcdefg");
 	/* A batch stops where the array stops being readable. */
-	preempt_in = 0;
+	sim_preempt_in = 0;
 	ops[0].status = 99;
 	memcpy(hvm_env_gpa(HVM_ENV_NOT_RAM - sizeof(*ops)), &ops[0],
 	       sizeof(*ops));

@@ -105,6 +105,7 @@ struct domain {
 	struct shared_info *shared_info;	/* a hypervisor page */
 	unsigned long shared_info_gfn;	/* where it is mapped; or ~0 */
 	struct grant_table *grant_table;	/* lamina/grant_table.h */
+	struct evtchn_domain *evtchn;	/* ports (common/event_channel.c) */
 
 	struct arch_domain arch;	/* x86: CPUID/MSR policy... */
 	struct guest_line line_e9;	/* port 0xE9 output */

@@ -23,6 +23,12 @@ void timer_init(struct timer *t, void (*fn)(void *), void *data,
 /* (Re)arm t for system time expires; a time in the past fires at once. */
 void set_timer(struct timer *t, s_time_t expires);
 void stop_timer(struct timer *t);
+/*
+ * stop_timer(), and if t's function is running on its CPU, wait until
+ * it has returned: then t's memory may be freed. Not from t's own
+ * function.
+ */
+void kill_timer(struct timer *t);
 
 /* Start the timer subsystem (boot CPU), then each CPU's queue. */
 void timers_init(void);

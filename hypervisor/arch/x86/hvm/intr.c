@@ -13,12 +13,15 @@
  * IPI (held while host interrupts are off) makes the guest exit at once.
  */
 #include <lamina/domain.h>
+#include <lamina/event.h>
 #include <lamina/sched.h>
 #include <lamina/smp.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/intr.h>
 #include <asm/hvm/vcpu_power.h>
 #include <asm/hvm/vlapic.h>
+
+#define X86_EFLAGS_IF	(1UL << 9)
 
 struct hvm_intr hvm_pending_intr(struct vcpu *v)
 {
@@ -57,6 +60,18 @@ void hvm_intr_ack(struct vcpu *v, struct hvm_intr intr)
 	}
 }
 
+bool hvm_local_events_need_delivery(struct vcpu *v)
+{
+	switch (hvm_pending_intr(v).src) {
+	case HVM_INTR_NONE:
+		return false;
+	case HVM_INTR_NMI:
+		return true;
+	default:
+		return v->regs.rflags & X86_EFLAGS_IF;
+	}
+}
+
 void vcpu_kick(struct vcpu *v)
 {
 	vcpu_send_event(v);
@@ -75,6 +90,7 @@ void hvm_vcpu_nmi(struct vcpu *v)
 
 void hvm_vcpu_block(struct vcpu *v)
 {
+	evtchn_poll_end(v);
 	__atomic_store_n(&v->event_pending, false, __ATOMIC_SEQ_CST);
 	if (hvm_pending_intr(v).src != HVM_INTR_NONE ||
 	    __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending,

@@ -31,6 +31,13 @@ struct hvm_intr hvm_pending_intr(struct vcpu *v);
 void hvm_intr_ack(struct vcpu *v, struct hvm_intr intr);
 
 /*
+ * Would v take an interrupt if it were entered now (one is pending and
+ * RFLAGS.IF allows it, or an NMI)? v->regs must be current (an exit
+ * handler of v's).
+ */
+bool hvm_local_events_need_delivery(struct vcpu *v);
+
+/*
  * Something was made pending for v (an event, an IPI, an NMI): wake it
  * if it is blocked, make it leave guest mode if it is in it, so that it
  * takes the interrupt at its next entry. Call after the state changed.
