@@ -18,6 +18,7 @@
 
 #include "cmdline.h"
 #include "console.h"
+#include "events.h"
 #include "hypercall.h"
 #include "paging.h"
 #include "string.h"

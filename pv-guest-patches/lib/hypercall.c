@@ -200,3 +200,28 @@ bool on_lamina(void)
 			 !strncmp(extra, "-lamina", sizeof(extra));
 	return lamina;
 }
+
+long sched_poll(evtchn_port_t *ports, unsigned int nr, uint64_t timeout)
+{
+	struct sched_poll sp = { .nr_ports = nr, .timeout = timeout };
+
+	set_xen_guest_handle(sp.ports, ports);
+	return hypercall2(__HYPERVISOR_sched_op, SCHEDOP_poll,
+			  (unsigned long)&sp);
+}
+
+long memory_op(unsigned int cmd, void *arg)
+{
+	return hypercall2(__HYPERVISOR_memory_op, cmd, (unsigned long)arg);
+}
+
+long hvm_op(unsigned int op, void *arg)
+{
+	return hypercall2(__HYPERVISOR_hvm_op, op, (unsigned long)arg);
+}
+
+long event_channel_op(unsigned int cmd, void *arg)
+{
+	return hypercall2(__HYPERVISOR_event_channel_op, cmd,
+			  (unsigned long)arg);
+}

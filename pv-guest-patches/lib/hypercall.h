@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <xen/xen.h>
 #include <xen/errno.h>
+#include <xen/event_channel.h>
 #include <xen/sched.h>
 #include <xen/version.h>
 
@@ -83,6 +84,13 @@ long sched_yield(void);
 long sched_block(void);
 /* SHUTDOWN_poweroff, _reboot, _crash...: returns only on failure. */
 long sched_shutdown(unsigned int reason);
+/* Block until one of ports is pending, or until system time timeout
+ * (ns; 0: none). */
+long sched_poll(evtchn_port_t *ports, unsigned int nr, uint64_t timeout);
+/* The multiplexed hypercalls: sub-op and its structure. */
+long memory_op(unsigned int cmd, void *arg);
+long hvm_op(unsigned int op, void *arg);
+long event_channel_op(unsigned int cmd, void *arg);
 
 /*
  * Lamina (XENVER_extraversion "-lamina"), or another hypervisor of this

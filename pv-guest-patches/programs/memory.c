@@ -19,16 +19,6 @@
 
 static uint8_t pages[8][4096] __attribute__((aligned(4096)));
 
-static long memory_op(unsigned int cmd, void *arg)
-{
-	return hypercall2(__HYPERVISOR_memory_op, cmd, (unsigned long)arg);
-}
-
-static long hvm_op(unsigned int cmd, void *arg)
-{
-	return hypercall2(__HYPERVISOR_hvm_op, cmd, (unsigned long)arg);
-}
-
 static long reservation_op(unsigned int cmd, xen_pfn_t *gfns,
 			   unsigned long nr, unsigned int order)
 {

@@ -19,6 +19,7 @@ import pexpect
 
 import acpi_cases
 import boot_domain_cases
+import event_cases
 import gnttab_cases
 import sched_cases
 
@@ -275,7 +276,8 @@ def cases():
                       append="crash_test=reboot", reject=r"powering off"))
     return (c + boot_domain_cases.cases(Case, Dtb) +
             sched_cases.cases(Case, Dtb) + acpi_cases.cases(Case, Dtb) +
-            gnttab_cases.cases(Case, Dtb, dom0, DOM0_GONE))
+            gnttab_cases.cases(Case, Dtb, dom0, DOM0_GONE) +
+            event_cases.cases(Case, Dtb, dom0, DOM0_GONE))
 
 
 def qemu_cmd(case, image, iso, guests, tmp):

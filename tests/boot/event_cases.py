@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Boot-test cases for event channels (pv-guest-patches/programs/evtchn.c,
+evtlink.c, evtbench.c): every sub-op in dom0 and in a domU, two domains
+connected by interdomain channels on two CPUs and on one, and the send
+figures. run.py adds them."""
+import sched_cases
+
+PASSED = r"\d+ passed, 0 failed"
+
+
+def domain(domid, mb_index, bootargs):
+    return f"""
+            domain@{domid} {{
+                compatible = "xen,domain";
+                domid = <{domid}>; mode = <4>; memory = <0x0 0x4000>;
+                kernel {{
+                    compatible = "module,kernel"; mb-index = <{mb_index}>;
+                    bootargs = "{bootargs}";
+                }};
+            }};"""
+
+
+def cases(Case, Dtb, dom0, dom0_gone):
+    c = []
+    c.append(Case("dom0-evtchn", dom0 + [
+        r"evtchn: domain 0", r"# all_ports", r"# remote_shutdown",
+        r"[\r\n]" + PASSED,
+        r"\(lamina\) domain 0 shut down \(poweroff\)"] + dom0_gone,
+        modules=[("evtchn.elf", "")], reject=r"not ok"))
+    c.append(Case("dom0-evtbench", dom0 + [
+        r"evtbench: send to a masked port by vmmcall: median \d+ cycles",
+        r"evtbench: send and upcall by vmmcall: median \d+ cycles",
+        r"\(lamina\) domain 0 shut down \(poweroff\)"] + dom0_gone,
+        modules=[("evtbench.elf", "")]))
+    # Modules: 0 the tree, 1 evtlink, 2 evtchn. Domains 1 and 2 talk;
+    # 3 runs every sub-op as a domU meanwhile.
+    doms = [domain(1, 1, "role=a peer=2"), domain(2, 1, "role=b peer=1"),
+            domain(3, 2, "")]
+    for smp in (2, 1):
+        c.append(Case(
+            f"evtchn-interdomain-smp{smp}",
+            [r"boot domains: 3 of 3 built, starting"] + sched_cases.GONE,
+            modules=[Dtb(sched_cases.tree(doms)), ("evtlink.elf", ""),
+                     ("evtchn.elf", "")],
+            contains=[r"\(d1\) evtlink: 200 round trips",
+                      r"\(d1\) evtlink: \d+ of 2000 flooded events taken",
+                      r"\(d1\) evtlink: a done, powering off",
+                      r"\(d2\) evtlink: b saw a's ports go",
+                      r"\(d3\) evtchn: domain 3"] +
+                     [rf"\(d{i}\) " + PASSED for i in (1, 2, 3)] +
+                     [rf"\(lamina\) domain {i} shut down \(poweroff\)"
+                      for i in (1, 2, 3)],
+            reject=r"not ok|crashed|PANIC|FATAL", smp=smp, timeout=120))
+    return c
