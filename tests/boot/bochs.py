@@ -211,6 +211,9 @@ def cases():
         # Grant maps are EPT entries of their own types.
         Case("vmx-dom0-gnttab", DOM0 + [r"# map_self", PASSED] + DOM0_GONE,
              [("gnttab.elf", "gnttab")], reject=r"not ok"),
+        # Event channels: upcalls through the VM-entry interruption field.
+        Case("vmx-dom0-evtchn", DOM0 + [r"# all_ports", r"# poll", PASSED] +
+             DOM0_GONE, [("evtchn.elf", "evtchn")], reject=r"not ok"),
         # A failed VM entry crashes the domain, not the host (debug builds
         # break the start state on purpose: vmx/debug/entry_test.c).
         Case("vmx-entry-invalid-guest-state", [
