@@ -86,5 +86,5 @@ void vcpu_mark_events_pending(struct vcpu *v)
 {
 	if (!__atomic_exchange_n(&v->vcpu_info->evtchn_upcall_pending, 1,
 				 __ATOMIC_SEQ_CST))
-		vcpu_kick(v);
+		hvm_assert_evtchn_irq(v);
 }

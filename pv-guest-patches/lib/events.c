@@ -95,7 +95,7 @@ static void handle_word(unsigned int w)
 	}
 }
 
-static void upcall(unsigned int vector)
+void evtchn_do_upcall(void)
 {
 	struct vcpu_info *vi = &shared_info->vcpu_info[0];
 	xen_ulong_t sel;
@@ -112,6 +112,11 @@ static void upcall(unsigned int vector)
 		}
 	} while (__atomic_load_n(&vi->evtchn_upcall_pending,
 				 __ATOMIC_SEQ_CST));
+}
+
+static void upcall(unsigned int vector)
+{
+	evtchn_do_upcall();
 	(void)vector;
 }
 
@@ -145,7 +150,7 @@ long events_init(void)
 	return rc;
 }
 
-bool wait_until(bool (*cond)(void *arg), void *arg, unsigned long tries)
+bool events_wait(bool (*cond)(void *arg), void *arg, unsigned long tries)
 {
 	bool done = false;
 

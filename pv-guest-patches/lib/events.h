@@ -31,6 +31,10 @@ extern struct shared_info *shared_info;
 /* 0, or the failing hypercall's error (printed). */
 long events_init(void);
 
+/* The upcall's work, for a handler of another vector (the per-vCPU
+ * upcall vector, through the local APIC, which that handler EOIs). */
+void evtchn_do_upcall(void);
+
 /* Called for port from the upcall (NULL: just counted). */
 void evtchn_set_handler(evtchn_port_t port,
 			void (*fn)(evtchn_port_t port, void *arg), void *arg);
@@ -46,7 +50,7 @@ void evtchn_mask(evtchn_port_t port);
 void evtchn_clear(evtchn_port_t port);
 
 /* Interrupts on until cond() holds or tries run out: cond()'s result. */
-bool wait_until(bool (*cond)(void *arg), void *arg, unsigned long tries);
+bool events_wait(bool (*cond)(void *arg), void *arg, unsigned long tries);
 
 /* The event_channel_op sub-ops this library's programs use. */
 long evtchn_alloc_unbound(domid_t dom, domid_t remote, evtchn_port_t *port);

@@ -14,6 +14,9 @@
 #include "guest.h"
 
 #include <xen/sched.h>
+#include <xen/arch-x86/cpuid.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
 
 #define BAD_POINTER	0xf0000000UL	/* mapped by us, not RAM */
 #define NO_DOMAIN	1234		/* no such domain */
@@ -66,7 +69,7 @@ static bool delivered(evtchn_port_t port, unsigned long before)
 {
 	struct count_at_least c = { port, before + 1 };
 
-	return wait_until(counted, &c, TRIES) &&
+	return events_wait(counted, &c, TRIES) &&
 	       evtchn_count(port) == before + 1;
 }
 
@@ -437,11 +440,95 @@ static void test_remote_shutdown(void)
 			    BAD_POINTER), -XEN_EFAULT);
 }
 
+#define APIC		0xfee00000UL
+#define APIC_EOI	0xb0
+#define APIC_SVR	0xf0
+#define SVR_ENABLE	0x100
+#define UPCALL_VECTOR	0xf4	/* not the callback vector's 0xF3 */
+
+static void apic_wr(unsigned int reg, uint32_t val)
+{
+	*(volatile uint32_t *)(APIC + reg) = val;
+}
+
+static uint32_t apic_rd(unsigned int reg)
+{
+	return *(volatile uint32_t *)(APIC + reg);
+}
+
+static volatile unsigned long lapic_upcalls;
+
+static void lapic_upcall(unsigned int vector)
+{
+	lapic_upcalls++;
+	evtchn_do_upcall();
+	apic_wr(APIC_EOI, 0);
+	(void)vector;
+}
+
+static bool lapic_upcalled(void *arg)
+{
+	return lapic_upcalls >= *(unsigned long *)arg;
+}
+
+static long set_upcall_vector(uint32_t vcpu, uint8_t vector)
+{
+	struct xen_hvm_evtchn_upcall_vector uv = { vcpu, vector };
+
+	return hvm_op(HVMOP_set_evtchn_upcall_vector, &uv);
+}
+
+/*
+ * The per-vCPU upcall vector: events through the local APIC (EOI'd),
+ * the domain's callback vector turned off. It cannot be turned off
+ * again: the last test.
+ */
+static void test_upcall_vector(void)
+{
+	struct xen_hvm_param off = { .domid = DOMID_SELF,
+				     .index = HVM_PARAM_CALLBACK_IRQ };
+	uint32_t max_leaf = 0, base = xen_cpuid_base(&max_leaf);
+	unsigned long want, n, u;
+	evtchn_port_t p;
+
+	CHECK(base && max_leaf >= base + 4 &&
+	      (cpuid(base + 4).eax & XEN_HVM_CPUID_UPCALL_VECTOR));
+	CHECK_EQ(set_upcall_vector(NO_VCPU, 0x0f), -XEN_EINVAL);
+	CHECK_EQ(set_upcall_vector(NO_VCPU, UPCALL_VECTOR), -XEN_ENOENT);
+	CHECK_EQ(hvm_op(HVMOP_set_evtchn_upcall_vector, (void *)BAD_POINTER),
+		 -XEN_EFAULT);
+	fresh();
+	p = ipi();
+	CHECK_EQ(hvm_op(HVMOP_set_param, &off), 0);
+	set_irq_handler(UPCALL_VECTOR, lapic_upcall);
+	apic_wr(APIC_SVR, SVR_ENABLE | 0xff);
+	/* Setting it raises it once, as on Xen (nothing need be pending). */
+	want = lapic_upcalls + 1;
+	CHECK_EQ(set_upcall_vector(0, UPCALL_VECTOR), 0);
+	CHECK(events_wait(lapic_upcalled, &want, TRIES));
+	n = evtchn_count(p);
+	u = upcalls;
+	want = lapic_upcalls + 1;
+	CHECK_EQ(evtchn_send(p), 0);
+	CHECK(delivered(p, n));
+	CHECK_EQ(lapic_upcalls, want);
+	CHECK_EQ(upcalls, u + 1);		/* one upcall, that one */
+	/* Raised while the APIC is disabled: when it is enabled again. */
+	apic_wr(APIC_SVR, 0xff);
+	CHECK_EQ(evtchn_send(p), 0);
+	CHECK(!delivered(p, n + 1));
+	CHECK(evtchn_pending(p));
+	apic_wr(APIC_SVR, SVR_ENABLE | 0xff);
+	CHECK(delivered(p, n + 1));
+	CHECK_EQ(apic_rd(APIC_SVR) & SVR_ENABLE, SVR_ENABLE);
+}
+
 static const struct test tests[] = {
 	TEST(alloc_unbound), TEST(loopback), TEST(bind_interdomain_errors),
 	TEST(virq), TEST(ipi), TEST(mask), TEST(close), TEST(send),
 	TEST(status), TEST(bind_vcpu), TEST(fifo_and_pirq), TEST(reset),
 	TEST(all_ports), TEST(poll), TEST(remote_shutdown),
+	TEST(upcall_vector),
 };
 
 void guest_main(void)

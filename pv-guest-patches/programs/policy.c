@@ -12,6 +12,7 @@
 #define XEN_SIG_EBX		0x566e6558
 #define XEN_HVM_VCPU_ID		(1U << 3)
 #define XEN_HVM_DOMID		(1U << 4)
+#define XEN_HVM_UPCALL_VECTOR	(1U << 6)
 
 #define MSR_TSC			0x10
 #define MSR_APIC_BASE		0x1b
@@ -55,8 +56,10 @@ static void test_xen_leaves(void)
 	CHECK(r.ecx > 0);			/* TSC kHz */
 	CHECK_EQ(cpuid_count(XEN_BASE + 3, 2).eax, r.ecx);
 	CHECK(cpuid_count(XEN_BASE + 3, 1).ecx > 0);	/* tsc->ns mul */
-	r = cpuid_count(XEN_BASE + 4, 0);	/* HVM: vCPU and domain IDs */
-	CHECK_EQ(r.eax, XEN_HVM_VCPU_ID | XEN_HVM_DOMID);
+	/* HVM: vCPU and domain IDs, the per-vCPU upcall vector. */
+	r = cpuid_count(XEN_BASE + 4, 0);
+	CHECK_EQ(r.eax, XEN_HVM_VCPU_ID | XEN_HVM_DOMID |
+		 XEN_HVM_UPCALL_VECTOR);
 	CHECK_EQ(r.ebx, 0);
 	CHECK_EQ(r.ecx, 0);
 	r = cpuid(XEN_BASE + 5);

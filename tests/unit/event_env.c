@@ -12,21 +12,10 @@
 #include <lamina/timer.h>
 
 struct domain *d0, *d1, *d2;
-struct domain *ev_shutdown_dom;
-unsigned int ev_shutdown_reason, ev_shutdowns;
 
 static struct domain *doms[EV_MAX_DOMS];
 static unsigned int nr_doms;
 static struct vcpu *env_vcpus[2];
-
-/* ---- what the rest of the hypervisor provides ---------------------- */
-
-void domain_shutdown(struct domain *d, unsigned int reason)
-{
-	ev_shutdown_dom = d;
-	ev_shutdown_reason = reason;
-	ev_shutdowns++;
-}
 
 /* ---- domains ------------------------------------------------------- */
 
@@ -78,8 +67,6 @@ void event_env_setup(void)
 	timers_init();
 	sched_init();
 	sim_domains_clear();
-	ev_shutdown_dom = NULL;
-	ev_shutdowns = 0;
 	nr_doms = 0;
 	d1 = &env.dom;
 	d1->refcnt = 1;

@@ -4,7 +4,7 @@
  * hvm_env's domain (domid 1, guest RAM, the hypercall handlers' caller)
  * with a second vCPU, the hardware domain 0 and domain 2, each with a
  * real shared_info and event channels, vCPUs known to the real
- * scheduler, on domain_env.h's list. domain_shutdown() is simulated.
+ * scheduler, on domain_env.h's list (domain_shutdown() is hvm_env's).
  */
 #ifndef TESTS_UNIT_EVENT_ENV_H
 #define TESTS_UNIT_EVENT_ENV_H
@@ -18,9 +18,6 @@
 
 /* d1 is &env.dom (its vCPU 0 is &env.vcpu). */
 extern struct domain *d0, *d1, *d2;
-/* domain_shutdown() calls: the last domain and reason. */
-extern struct domain *ev_shutdown_dom;
-extern unsigned int ev_shutdown_reason, ev_shutdowns;
 
 void event_env_setup(void);
 /* Checks that every domain reference taken was given back. */

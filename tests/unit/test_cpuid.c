@@ -195,7 +195,8 @@ START_TEST(xen_leaves)
 	c.vcpu_id = 5;
 	l = get(0x40000004, 0, &c);
 	ck_assert_uint_eq(l.a, XEN_HVM_CPUID_VCPU_ID_PRESENT |
-			       XEN_HVM_CPUID_DOMID_PRESENT);
+			       XEN_HVM_CPUID_DOMID_PRESENT |
+			       XEN_HVM_CPUID_UPCALL_VECTOR);
 	ck_assert_uint_eq(l.b, 5);
 	ck_assert_uint_eq(l.c, 7);
 	ck_assert(zero(get(0x40000004, 1, NULL)));

@@ -441,6 +441,28 @@ START_TEST(unmask_errors)
 }
 END_TEST
 
+/* The per-vCPU upcall vector: the local APIC's IRR, only while it is
+ * enabled; without one, the callback vector's level (upcall pending). */
+START_TEST(upcall_vector_through_lapic)
+{
+	struct vcpu *v = V(d1, 1);
+	evtchn_port_t p = ipi(d1, 1), q = ipi(d1, 1);
+	uint32_t bit = 1u << (0xf4 % 32);
+
+	v->arch.upcall_vector = 0xf4;
+	v->arch.msrs.apic_base = 0xfee00000 | (1u << 11);	/* enabled */
+	ck_assert_int_eq(evtchn_send(d1, p), 0);
+	ck_assert_uint_eq(ev_upcall(d1, 1), 1);
+	ck_assert_uint_eq(v->arch.vlapic.irr[0xf4 / 32] & bit, 0);
+	v->arch.vlapic.svr |= 0x100;				/* APIC on */
+	ev_ack_all(d1);
+	ev_clear(d1, p);
+	ck_assert_int_eq(evtchn_send(d1, q), 0);
+	ck_assert_uint_eq(v->arch.vlapic.irr[0xf4 / 32] & bit, bit);
+	ck_assert_uint_eq(V(d1, 0)->arch.vlapic.irr[0xf4 / 32] & bit, 0);
+}
+END_TEST
+
 /* ---- interdomain delivery, bind_vcpu ----------------------------------- */
 
 START_TEST(send_interdomain)
@@ -1003,15 +1025,18 @@ START_TEST(handler_remote_shutdown)
 	rs->domain_id = DOMID_SELF;			/* not for this one */
 	ck_assert_int_eq(sched_op(SCHEDOP_remote_shutdown, ARG), -ESRCH);
 	ck_assert_int_eq(sched_op(SCHEDOP_remote_shutdown, BAD), -EFAULT);
-	ck_assert_uint_eq(ev_shutdowns, 0);
+	ck_assert_uint_eq(env.shutdowns, 0);
+	/* The hardware domain names a domain by its id (here itself: what
+	 * hvm_env's domain_shutdown() records). */
 	d1->is_hardware = true;
-	rs->domain_id = 2;
+	rs->domain_id = 1;
 	rs->reason = SHUTDOWN_reboot;
 	ck_assert_int_eq(sched_op(SCHEDOP_remote_shutdown, ARG), 0);
-	ck_assert_ptr_eq(ev_shutdown_dom, d2);
-	ck_assert_uint_eq(ev_shutdown_reason, SHUTDOWN_reboot);
+	ck_assert_uint_eq(env.shutdowns, 1);
+	ck_assert_uint_eq(env.shutdown_reason, SHUTDOWN_reboot);
 	rs->reason = 99;
 	ck_assert_int_eq(sched_op(SCHEDOP_remote_shutdown, ARG), -EINVAL);
+	ck_assert_uint_eq(env.shutdowns, 1);
 	d1->is_hardware = false;
 }
 END_TEST
@@ -1041,6 +1066,7 @@ SUITE(event)
 	tcase_add_test(tc, send_errors);
 	tcase_add_test(tc, mask_and_unmask);
 	tcase_add_test(tc, unmask_errors);
+	tcase_add_test(tc, upcall_vector_through_lapic);
 	tcase_add_test(tc, send_interdomain);
 	tcase_add_test(tc, bind_vcpu_rules);
 	tcase_add_test(tc, status_errors);

@@ -343,7 +343,8 @@ static void xen_leaf(const struct cpuid_policy *p, uint32_t idx,
 		if (sub)
 			break;
 		res->a = XEN_HVM_CPUID_VCPU_ID_PRESENT |
-			 XEN_HVM_CPUID_DOMID_PRESENT;
+			 XEN_HVM_CPUID_DOMID_PRESENT |
+			 XEN_HVM_CPUID_UPCALL_VECTOR;
 		res->b = ctx->vcpu_id;
 		res->c = ctx->domid;
 		break;

@@ -72,6 +72,23 @@ bool hvm_local_events_need_delivery(struct vcpu *v)
 	}
 }
 
+/*
+ * Xen's rule: with a per-vCPU upcall vector, it is raised in the local
+ * APIC if that is enabled (when the guest enables it later, the vector
+ * is raised then if an upcall is pending: vlapic.c); without one, the
+ * callback vector is level-like (hvm_pending_intr()): a kick will do.
+ */
+void hvm_assert_evtchn_irq(struct vcpu *v)
+{
+	uint8_t vec = __atomic_load_n(&v->arch.upcall_vector,
+				      __ATOMIC_SEQ_CST);
+
+	if (!vec)
+		vcpu_kick(v);
+	else if (vlapic_enabled(v))
+		vlapic_set_irq(v, vec);
+}
+
 void vcpu_kick(struct vcpu *v)
 {
 	vcpu_send_event(v);

@@ -346,13 +346,18 @@ static void svr_write(struct vcpu *v, uint32_t val)
 
 	WRITE_ONCE(l->svr, val & SVR_VALID);
 	/*
-	 * Enabling: what IRR holds is delivered from the next entry on.
-	 * (Xen also raises the per-vCPU upcall vector again here when
-	 * evtchn_upcall_pending is set, in case a reset cleared it: the
-	 * owner of HVMOP_set_evtchn_upcall_vector should do the same.)
+	 * Enabling: what IRR holds is delivered from the next entry on,
+	 * and a pending event-channel upcall raises the per-vCPU upcall
+	 * vector again (Xen: a reset may have cleared it, or it came while
+	 * the APIC was disabled).
 	 */
-	if (val & APIC_SVR_ENABLE)
+	if (val & APIC_SVR_ENABLE) {
+		uint8_t vec = READ_ONCE(v->arch.upcall_vector);
+
+		if (vec && READ_ONCE(v->vcpu_info->evtchn_upcall_pending))
+			vlapic_set_irq(v, vec);
 		return;
+	}
 	/* Software disable masks every LVT entry. */
 	for (i = 0; i < VLAPIC_NR_LVT; i++)
 		WRITE_ONCE(l->lvt[i], l->lvt[i] | LVT_MASKED);

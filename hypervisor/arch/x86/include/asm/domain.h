@@ -42,6 +42,8 @@ struct arch_vcpu {
 	uint64_t xcr0;			/* the guest's XCR0 */
 	struct vcpu_msrs msrs;
 	bool nmi_pending;		/* an NMI to inject, atomic */
+	/* HVMOP_set_evtchn_upcall_vector's vector, 0: none (atomic). */
+	uint8_t upcall_vector;
 	unsigned long dr[5];		/* DR0-3, DR6 while not loaded */
 	struct vlapic vlapic;
 	struct hvm_vcpu_power power;	/* INIT/SIPI state, own lock */

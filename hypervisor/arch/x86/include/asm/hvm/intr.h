@@ -43,6 +43,12 @@ bool hvm_local_events_need_delivery(struct vcpu *v);
  * takes the interrupt at its next entry. Call after the state changed.
  */
 void vcpu_kick(struct vcpu *v);
+/*
+ * v's evtchn_upcall_pending was just set: deliver the upcall, through
+ * its per-vCPU upcall vector (HVMOP_set_evtchn_upcall_vector) if it has
+ * one, else through the domain's callback vector.
+ */
+void hvm_assert_evtchn_irq(struct vcpu *v);
 /* Raise an NMI in v (once: it does not queue); it brings an initialised
  * vCPU that is down back up, as on Xen (vcpu_power.h). */
 void hvm_vcpu_nmi(struct vcpu *v);
