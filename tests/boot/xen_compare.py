@@ -49,6 +49,7 @@ PROGRAMS = [
     Program("memory"),
     Program("acpi", "vcpus=1"),
     Program("gnttab"),
+    Program("evtchn"),
     Program("lapic", vcpus=2),
     Program("nullcall"),
     Program("fault"),

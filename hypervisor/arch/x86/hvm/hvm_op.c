@@ -74,17 +74,20 @@ static bool set_once(unsigned int index)
 /*
  * HVM_PARAM_CALLBACK_IRQ: type in bits 63:56. Type 2 is the global
  * callback vector, which the interrupt code injects while a vCPU's
- * upcall is pending; the GSI and PCI INTx types are stored (Linux
- * writes GSI 1 after setting up per-vCPU vectors) but, with no virtual
- * IO-APIC, deliver nothing. Vectors below 16 are not deliverable.
+ * upcall is pending. Any other value (none, a GSI, a PCI INTx) is
+ * stored but changes nothing: Xen 4.17 ignores them for a domain without
+ * a virtual IO-APIC and PIC (PVH, as every Lamina domain), so the
+ * callback stays as it was (Linux writes GSI 1 after setting up
+ * per-vCPU vectors). Vectors below 16 are not deliverable: none.
  */
 static void set_callback(struct domain *d, uint64_t value)
 {
 	unsigned int i;
 	uint8_t vec = 0;
 
-	if (value >> CALLBACK_TYPE_SHIFT == CALLBACK_TYPE_VECTOR &&
-	    (uint8_t)value >= 16)
+	if (value >> CALLBACK_TYPE_SHIFT != CALLBACK_TYPE_VECTOR)
+		return;
+	if ((uint8_t)value >= 16)
 		vec = (uint8_t)value;
 	__atomic_store_n(&d->arch.callback_vector, vec, __ATOMIC_SEQ_CST);
 	for (i = 0; vec && i < d->max_vcpus; i++)
