@@ -213,6 +213,7 @@ static void platform_init(void)
 	timers_init();
 	smp_init_vectors();
 	boot_wallclock = rtc_read_unix();
+	boot_wallclock_stime = NOW();
 	if (boot_wallclock)
 		print_date(boot_wallclock);
 }

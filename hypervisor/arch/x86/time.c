@@ -6,6 +6,8 @@
  *
  * TSC rate and offset are global: CPUs are assumed to share one invariant,
  * synchronised TSC (true under QEMU and on the machines Lamina targets).
+ * System time is computed with the same scale and formula as a guest's
+ * pvclock, so that guests' time and the hypervisor's agree to the ns.
  */
 #include <lamina/lib.h>
 #include <lamina/rtc.h>
@@ -21,14 +23,13 @@
 
 uint64_t tsc_khz;
 uint64_t boot_wallclock;
-static uint64_t tsc_at_boot;
-static uint64_t ns_per_tick_32;	/* ns per TSC tick, 32.32 fixed point */
+s_time_t boot_wallclock_stime;
+struct time_scale tsc_scale;
+uint64_t tsc_stime0;
 
 s_time_t NOW(void)
 {
-	uint64_t delta = rdtsc() - tsc_at_boot;
-
-	return (s_time_t)(((unsigned __int128)delta * ns_per_tick_32) >> 32);
+	return (s_time_t)scale_delta(rdtsc() - tsc_stime0, &tsc_scale);
 }
 
 void udelay(unsigned int us)
@@ -82,8 +83,8 @@ void time_init(void)
 	tsc_khz = ticks / CALIBRATE_MS;
 	if (!tsc_khz)
 		panic("TSC calibration failed");
-	ns_per_tick_32 = (1000000ULL << 32) / tsc_khz;
-	tsc_at_boot = rdtsc();
+	time_scale_of_khz(tsc_khz, &tsc_scale);
+	tsc_stime0 = rdtsc();
 	printk("(lamina) TSC: %lu.%03lu MHz (calibrated against the %s)\n",
 	       tsc_khz / 1000, tsc_khz % 1000, pm ? "ACPI PM timer" : "PIT");
 }

@@ -279,38 +279,12 @@ static uint32_t xsave_size(const struct cpuid_policy *p, uint64_t xcr0,
 	return size;
 }
 
-/*
- * The TSC-to-nanoseconds scale of Xen's time leaf (and pvclock):
- * ns = ((tsc << shift) * mul) >> 32, a negative shift shifting right.
- */
-static void tsc_scale(uint32_t khz, uint32_t *mul, int8_t *shift)
-{
-	uint64_t hz = (uint64_t)khz * 1000;
-	int s = 0;
-
-	*mul = 0;
-	*shift = 0;
-	if (!hz)
-		return;
-	while (hz > 2000000000ULL) {
-		hz >>= 1;
-		s--;
-	}
-	while (hz <= 1000000000ULL) {
-		hz <<= 1;
-		s++;
-	}
-	*mul = (uint32_t)((1000000000ULL << 32) / hz);
-	*shift = (int8_t)s;
-}
-
 /* Xen's leaves for HVM guests (xen/arch-x86/cpuid.h), as Xen 4.17. */
 static void xen_leaf(const struct cpuid_policy *p, uint32_t idx,
 		     uint32_t sub, const struct cpuid_ctx *ctx,
 		     struct cpuid_leaf *res)
 {
-	uint32_t mul;
-	int8_t shift;
+	struct time_scale scale;
 
 	switch (idx) {
 	case 0:
@@ -332,9 +306,10 @@ static void xen_leaf(const struct cpuid_policy *p, uint32_t idx,
 				 (cpuid_has(p, X86_FEAT_RDTSCP) << 2);
 			res->c = p->tsc_khz;
 		} else if (sub == 1) {
-			tsc_scale(p->tsc_khz, &mul, &shift);
-			res->c = mul;
-			res->d = (uint32_t)(int32_t)shift;
+			/* The guests' pvclock scale (common/guest_time.c) */
+			time_scale_of_khz(p->tsc_khz, &scale);
+			res->c = scale.mul_frac;
+			res->d = (uint32_t)(int32_t)scale.shift;
 		} else if (sub == 2) {
 			res->a = p->tsc_khz;
 		}
