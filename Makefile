@@ -71,6 +71,7 @@ GUEST_PROGRAMS := hello triple fault burn nullcall unhandled intercepts vaddr \
 	modes exits policy msrswitch memory acpi lapic
 GUEST_PROGRAMS += gnttab gntbench
 GUEST_PROGRAMS += evtchn evtlink evtbench
+GUEST_PROGRAMS += time
 GUEST_LIB := head entry compat start traps hypercall console cmdline test \
 	events \
 	format paging string

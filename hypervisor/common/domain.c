@@ -59,6 +59,7 @@ static struct vcpu *vcpu_alloc(struct domain *d, unsigned int id)
 		vcpu_free(v);
 		return NULL;
 	}
+	vcpu_time_init(v);
 	return v;
 }
 

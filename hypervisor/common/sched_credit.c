@@ -219,6 +219,20 @@ static struct sched_cpu *lock_vcpu(const struct vcpu *v)
 	}
 }
 
+void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *r)
+{
+	struct sched_cpu *sc = lock_vcpu(v);
+	s_time_t delta;
+
+	r->state = v->runstate;
+	r->state_entry_time = (uint64_t)v->runstate_entry;
+	memcpy(r->time, v->runstate_time, sizeof(r->time));
+	spin_unlock(&sc->lock);
+	delta = NOW() - (s_time_t)r->state_entry_time;
+	if (delta > 0)
+		r->time[r->state] += (uint64_t)delta;
+}
+
 static void kick(unsigned int cpu)
 {
 	cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
@@ -427,6 +441,7 @@ static struct sched_vcpu *steal(unsigned int cpu, int min_pri)
 
 static void ctxt_switch_from(struct vcpu *prev)
 {
+	vcpu_time_sched_out(prev);
 	fpu_save(prev);
 	debugreg_save(prev);
 	if (hvm_ops->vcpu_ctxt_switch_from)
@@ -437,6 +452,7 @@ static void ctxt_switch_to(struct vcpu *next)
 {
 	fpu_restore(next);
 	debugreg_restore(next);
+	vcpu_time_sched_in(next);
 }
 
 /* SCHEDULE_SOFTIRQ: choose what this CPU runs next and switch to it. */

@@ -21,7 +21,10 @@ int shared_info_init(struct domain *d)
 {
 	d->shared_info = alloc_xenheap_pages(0, MEMF_zero);
 	d->shared_info_gfn = ~0UL;
-	return d->shared_info ? 0 : -ENOMEM;
+	if (!d->shared_info)
+		return -ENOMEM;
+	wallclock_init(d);
+	return 0;
 }
 
 void shared_info_free(struct domain *d)
@@ -78,6 +81,7 @@ int vcpu_register_info(struct vcpu *v, uint64_t gfn, uint32_t offset)
 	__atomic_store_n(&new->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
 	v->vcpu_info_page = pg;
 	__atomic_store_n(&v->vcpu_info, new, __ATOMIC_SEQ_CST);
+	vcpu_time_update(v);		/* the copy may be mid-update */
 	vcpu_kick(v);
 	return 0;
 }

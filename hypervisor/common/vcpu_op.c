@@ -10,7 +10,9 @@
 #include <lamina/domain.h>
 #include <lamina/errno.h>
 #include <lamina/guest_access.h>
+#include <lamina/guest_time.h>
 #include <lamina/hypercall.h>
+#include <lamina/sched.h>
 #include <asm/hvm/vcpu_power.h>
 #include <xen/hvm/hvm_vcpu.h>
 #include <xen/sched.h>
@@ -78,6 +80,41 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *target,
 	return vcpu_register_info(target, info.mfn, info.offset);
 }
 
+/* Any vCPU of the caller's domain. */
+static long get_runstate_info(struct vcpu *v, struct vcpu *target,
+			      unsigned long arg)
+{
+	struct vcpu_runstate_info r;
+
+	vcpu_runstate_get(target, &r);
+	return copy_to_guest(v, arg, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
+/* The guest-virtual address of a registered area (Xen's guest handle:
+ * for HVM guests any value is accepted; 0 unregisters). */
+static long area_addr(struct vcpu *v, unsigned long arg, uint64_t *gva)
+{
+	return copy_from_guest(v, gva, arg, sizeof(*gva)) ? -EFAULT : 0;
+}
+
+static long register_runstate_area(struct vcpu *v, struct vcpu *target,
+				   unsigned long arg)
+{
+	uint64_t gva;
+	long rc = area_addr(v, arg, &gva);
+
+	return rc ? rc : vcpu_runstate_area_register(v, target, gva);
+}
+
+static long register_time_area(struct vcpu *v, struct vcpu *target,
+			       unsigned long arg)
+{
+	uint64_t gva;
+	long rc = area_addr(v, arg, &gva);
+
+	return rc ? rc : vcpu_time_area_register(v, target, gva);
+}
+
 long do_vcpu_op(struct vcpu *v, unsigned long *args)
 {
 	int cmd = (int)args[0];
@@ -102,6 +139,12 @@ long do_vcpu_op(struct vcpu *v, unsigned long *args)
 		return vcpu_op_is_up(target);
 	case VCPUOP_register_vcpu_info:
 		return register_vcpu_info(v, target, arg);
+	case VCPUOP_get_runstate_info:
+		return get_runstate_info(v, target, arg);
+	case VCPUOP_register_runstate_memory_area:
+		return register_runstate_area(v, target, arg);
+	case VCPUOP_register_vcpu_time_memory_area:
+		return register_time_area(v, target, arg);
 	default:
 		return -ENOSYS;
 	}

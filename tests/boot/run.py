@@ -8,6 +8,7 @@ Usage: run.py --image build/lamina --iso build/lamina.iso
               [--guests build/guests] [-k PATTERN] [-v]
 """
 import argparse
+import datetime
 import os
 import re
 import subprocess
@@ -32,7 +33,7 @@ class Case:
     def __init__(self, name, expect, machine="q35", smp=2, mem="1024",
                  iommu=True, append="", iso=False, exit_ok=True,
                  modules=None, timeout=60, reject=None, contains=None,
-                 check=None, image=None):
+                 check=None, image=None, timed=None):
         self.name = name
         self.expect = expect          # regexes, in order
         self.machine = machine
@@ -52,6 +53,9 @@ class Case:
         self.check = check            # fn(serial log): None or what is wrong
         # another build's image, relative to --image's directory
         self.image = image
+        # (i, j, lo, hi): host seconds between matching expect[i] and
+        # expect[j] must be within [lo, hi] (guest time against real time)
+        self.timed = timed
 
 
 class Dtb:
@@ -89,6 +93,21 @@ def lapic_expect(vcpus, vendor):
             r"\(lamina\) domain 0 destroyed",
             r"\(lamina\) free pages: (\d+) before domains, \1 after",
             r"\(lamina\) powering off"]
+
+
+def wallclock_agrees(out):
+    """The guest's wallclock is the date Lamina read from the RTC, to the
+    second or so (the RTC counts whole seconds)."""
+    rtc = re.search(r"\(lamina\) date: (\S+ \S+) UTC", out)
+    guest = re.search(r"wallclock: (\S+ \S+) UTC", out)
+    if not rtc or not guest:
+        return "no RTC date or no guest wallclock line"
+    fmt = "%Y-%m-%d %H:%M:%S"
+    diff = (datetime.datetime.strptime(guest.group(1), fmt) -
+            datetime.datetime.strptime(rtc.group(1), fmt)).total_seconds()
+    if not 0 <= diff <= 30:
+        return f"guest wallclock {guest.group(1)}, RTC {rtc.group(1)}"
+    return None
 
 
 def cases():
@@ -188,6 +207,16 @@ def cases():
                   modules=[("lapic.elf", "")], append="dom0_max_vcpus=2"))
     c.append(Case("dom0-lapic-1vcpu", lapic_expect(1, "SVM: NPT, \\d+ ASIDs"),
                   modules=[("lapic.elf", "")], smp=1))
+    # Guest time: pvclock, today's date, 2 s of guest time in 2 s of host
+    # time (+-15%), the time and runstate areas.
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    guest_time = dom0 + [r"pvclock: mul 0x[0-9a-f]+ shift -?\d flags 0x1, "
+                         r"\d+ kHz", r"wallclock: \d{4}-\d\d-\d\d ",
+                         r"elapsed: waiting 2 s", r"elapsed: done",
+                         r"runstate: running \d+ ns", passed]
+    c.append(Case("dom0-time", guest_time + DOM0_GONE, timed=(5, 6, 1.7, 2.3),
+                  modules=[("time.elf", f"today={today}")],
+                  check=wallclock_agrees))
     c.append(Case("dom0-policy", dom0 + [
                   r"hypervisor command line: 'console=com1 com1=115200,8n1'",
                   passed] + DOM0_GONE, modules=[("policy.elf", "")]))
@@ -318,8 +347,17 @@ def run_case(case, image, iso, guests, verbose):
                               codec_errors="replace", timeout=case.timeout)
         child.logfile_read = log
         try:
+            when = []
             for pat in case.expect:
                 child.expect(pat)
+                when.append(time.monotonic())
+            if case.timed:
+                i, j, lo, hi = case.timed
+                took = when[j] - when[i]
+                if not lo <= took <= hi:
+                    raise AssertionError(f"{took:.2f} s of host time "
+                                         f"between /{case.expect[i]}/ and "
+                                         f"/{case.expect[j]}/, not {lo}-{hi}")
             if case.exit_ok:
                 child.expect(pexpect.EOF)
                 child.close()

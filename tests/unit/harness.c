@@ -9,6 +9,7 @@
 #include <lamina/lib.h>
 #include <lamina/mm.h>
 #include <lamina/smp.h>
+#include <lamina/time.h>
 
 char harness_log[65536];
 static size_t log_len;
@@ -70,6 +71,13 @@ __thread unsigned int harness_cpu;
 unsigned int smp_processor_id(void)
 {
 	return harness_cpu;
+}
+
+long long harness_now;
+
+s_time_t NOW(void)
+{
+	return harness_now;
 }
 
 void *harness_machine_memory(unsigned long long base, size_t size)

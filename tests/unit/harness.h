@@ -50,6 +50,9 @@ void harness_machine_memory_free(void);
  * thread, so that threads of a test are different CPUs. */
 extern __thread unsigned int harness_cpu;
 
+/* What NOW() returns: system time, which tests advance by hand. */
+extern long long harness_now;
+
 /* Each suite is a function returning a Check suite (listed in suites.h). */
 #define SUITE(name) Suite *name##_suite(void)
 

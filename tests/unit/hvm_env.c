@@ -16,6 +16,7 @@
 #include <asm/hvm/vlapic.h>
 #include <asm/hvm/guest_walk.h>
 #include <asm/p2m.h>
+#include <asm/time.h>
 
 #define NR_FRAMES	2048
 #define TABLE_FIRST	16
@@ -24,6 +25,11 @@
 
 struct hvm_env env;
 uint64_t tsc_khz = 2000000;
+/* System time's TSC scale (arch/x86/time.c): 2 GHz, ns = ticks / 2. */
+struct time_scale tsc_scale = { .mul_frac = 0x80000000u, .shift = 0 };
+uint64_t tsc_stime0 = 1000000;
+uint64_t boot_wallclock;
+s_time_t boot_wallclock_stime;
 struct boot_info boot_info;
 
 static struct page_info *ft;
@@ -145,6 +151,7 @@ void hvm_env_setup(void)
 	hvm_ops = &env_ops;
 	env.dom.domain_id = 1;
 	env.vcpu.domain = &env.dom;
+	env.vcpu.vcpu_info = &env.vinfo[0];	/* never NULL, as in Lamina */
 	env.vcpus[0] = &env.vcpu;
 	env.dom.vcpu = env.vcpus;
 	env.dom.max_vcpus = 1;

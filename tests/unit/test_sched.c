@@ -27,14 +27,9 @@
 #define FRAMES		2048
 
 /* What the scheduler needs from the rest of the hypervisor. */
-static s_time_t sim_now;
+#define sim_now harness_now
 static s_time_t deadline[SIM_CPUS];
 static unsigned int fpu_saves, fpu_restores;
-
-s_time_t NOW(void)
-{
-	return sim_now;
-}
 
 void arch_timer_program(s_time_t d)
 {

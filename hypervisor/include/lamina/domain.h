@@ -3,6 +3,7 @@
 #define LAMINA_DOMAIN_H
 
 #include <lamina/cpumask.h>
+#include <lamina/guest_time.h>
 #include <lamina/spinlock.h>
 #include <lamina/types.h>
 #include <xen/xen.h>
@@ -52,6 +53,8 @@ struct vcpu {
 	struct vcpu_info *vcpu_info;
 	struct page_info *vcpu_info_page;
 	struct vcpu_info dummy_vcpu_info;
+
+	struct vcpu_time time;		/* timers, areas: guest_time.h */
 };
 
 /* Guest console output, collected up to a newline (or a full line). */
@@ -106,6 +109,7 @@ struct domain {
 	unsigned long shared_info_gfn;	/* where it is mapped; or ~0 */
 	struct grant_table *grant_table;	/* lamina/grant_table.h */
 	struct evtchn_domain *evtchn;	/* ports (common/event_channel.c) */
+	unsigned long vm_assist;	/* VMASST_TYPE_* enabled, atomic */
 
 	struct arch_domain arch;	/* x86: CPUID/MSR policy... */
 	struct guest_line line_e9;	/* port 0xE9 output */

@@ -18,4 +18,13 @@ int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src,
 		  size_t len);
 int clear_guest(struct vcpu *v, uint64_t gva, size_t len);
 
+/*
+ * copy_to_guest() as the guest kernel would write (a CPL 0 access
+ * whatever v runs at now), for areas a guest kernel registered (runstate,
+ * time) that the hypervisor updates outside hypercalls, when v may be
+ * running user code. v's paging state must be loaded on this CPU.
+ */
+int copy_to_guest_kernel(struct vcpu *v, uint64_t gva, const void *src,
+			 size_t len);
+
 #endif /* LAMINA_GUEST_ACCESS_H */

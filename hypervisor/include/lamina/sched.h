@@ -62,5 +62,9 @@ bool sched_may_enter(struct vcpu *v);
 
 /* The vCPU's total run time in ns (RUNSTATE_running), up to now. */
 uint64_t vcpu_runtime(const struct vcpu *v);
+/* v's runstate accounting, the current state's time counted up to now
+ * (VCPUOP_get_runstate_info). */
+struct vcpu_runstate_info;
+void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *r);
 
 #endif /* LAMINA_SCHED_H */

@@ -31,6 +31,16 @@ int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src,
 	return copy_to_guest_virt(&p, gva, src, len, 0, NULL) ? -EFAULT : 0;
 }
 
+int copy_to_guest_kernel(struct vcpu *v, uint64_t gva, const void *src,
+			 size_t len)
+{
+	struct guest_paging p;
+
+	hvm_guest_paging(v, &p);
+	p.cpl = 0;
+	return copy_to_guest_virt(&p, gva, src, len, 0, NULL) ? -EFAULT : 0;
+}
+
 int clear_guest(struct vcpu *v, uint64_t gva, size_t len)
 {
 	static const uint8_t zeros[256];

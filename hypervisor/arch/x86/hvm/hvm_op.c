@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hvm_op: parameters (HVM_PARAM_*), the memory type of a gfn, the
- * page-table-dying hint, and the per-vCPU event-channel upcall vector.
- * Which parameters a guest may set or read for itself follows Xen
- * 4.17's lists; the hardware domain may set or read any parameter of
- * any domain.
+ * page-table-dying hint, the per-vCPU event-channel upcall vector and
+ * the system time. Which parameters a guest may set or read for itself
+ * follows Xen 4.17's lists; the hardware domain may set or read any
+ * parameter of any domain.
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
 #include <lamina/guest_access.h>
 #include <lamina/hypercall.h>
+#include <lamina/time.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/intr.h>
 #include <asm/p2m.h>
@@ -168,6 +169,14 @@ static long get_mem_type(struct vcpu *v, unsigned long arg)
 	return copy_to_guest(v, arg, &a, sizeof(a)) ? -EFAULT : 0;
 }
 
+/* System time: the guest's pvclock time, ns since Lamina started it. */
+static long get_time(struct vcpu *v, unsigned long arg)
+{
+	struct xen_hvm_get_time t = { .now = (uint64_t)NOW() };
+
+	return copy_to_guest(v, arg, &t, sizeof(t)) ? -EFAULT : 0;
+}
+
 /* A hint for shadow paging; with nested paging Xen refuses it. */
 static long pagetable_dying(struct vcpu *v, unsigned long arg)
 {
@@ -223,6 +232,8 @@ long do_hvm_op(struct vcpu *v, unsigned long *args)
 		return pagetable_dying(v, args[1]);
 	case HVMOP_set_evtchn_upcall_vector:
 		return set_upcall_vector(v, args[1]);
+	case HVMOP_get_time:
+		return get_time(v, args[1]);
 	default:
 		return -ENOSYS;
 	}

@@ -80,8 +80,10 @@ static int tsc_read(struct vcpu *v, uint32_t msr __unused, uint64_t *val)
 /* Writing the TSC moves the offset so that it reads val now (Xen). */
 static int tsc_write(struct vcpu *v, uint32_t msr __unused, uint64_t val)
 {
-	v->arch.msrs.tsc_offset = (int64_t)(val - rdtsc());
+	__atomic_store_n(&v->arch.msrs.tsc_offset, (int64_t)(val - rdtsc()),
+			 __ATOMIC_SEQ_CST);
 	hvm_ops->vcpu_set_tsc_offset(v, v->arch.msrs.tsc_offset);
+	guest_time_tsc_changed(v);	/* its pvclock, maybe all vCPUs' */
 	return 0;
 }
 

@@ -250,6 +250,7 @@ void svm_vcpu_run(struct vcpu *v)
 	paddr_t host_vmcb = svm_cpus[cpu].host_vmcb_pa;
 
 	for (;;) {
+		vcpu_time_enter(v);
 		local_irq_disable();
 		if (!sched_may_enter(v)) {
 			local_irq_enable();

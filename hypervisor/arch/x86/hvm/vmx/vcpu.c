@@ -326,6 +326,7 @@ void vmx_vcpu_run(struct vcpu *v)
 		vmx_write_pvh_state(v);
 	vmx_msrs_load(vx);
 	for (;;) {
+		vcpu_time_enter(v);
 		local_irq_disable();
 		if (!sched_may_enter(v)) {
 			local_irq_enable();
