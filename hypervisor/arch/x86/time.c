@@ -46,21 +46,49 @@ void mdelay(unsigned int ms)
 		udelay(1000);
 }
 
-/* TSC ticks during CALIBRATE_MS of the PM timer. */
-static uint64_t tsc_ticks_pm_timer(void)
+/*
+ * A PM timer reading and the TSC when it was taken: the TSC is read just
+ * before and just after, and of a few tries the one with the two closest
+ * together wins. A port read that stalls (an emulator's vCPU thread
+ * preempted, an SMI) would otherwise put the TSC and the PM timer
+ * milliseconds apart and the rate off by percents.
+ */
+static uint32_t pm_timer_read_at(uint32_t mask, uint64_t *tsc)
 {
-	uint32_t mask = acpi.pm_tmr_32bit ? 0xffffffff : 0xffffff;
-	uint32_t want = PM_TIMER_HZ / 1000 * CALIBRATE_MS;
-	uint32_t start = inl(acpi.pm_tmr_blk) & mask;
-	uint64_t t0 = rdtsc();
+	uint64_t best = ~0ULL;
+	uint32_t pm = 0;
+	unsigned int i;
 
-	while (((inl(acpi.pm_tmr_blk) - start) & mask) < want)
-		cpu_relax();
-	return rdtsc() - t0;
+	for (i = 0; i < 8; i++) {
+		uint64_t before = rdtsc();
+		uint32_t v = inl(acpi.pm_tmr_blk) & mask;
+		uint64_t after = rdtsc();
+
+		if (after - before < best) {
+			best = after - before;
+			pm = v;
+			*tsc = before + best / 2;
+		}
+	}
+	return pm;
 }
 
-/* The same with PIT channel 2 counting down once (gate via port 0x61). */
-static uint64_t tsc_ticks_pit(void)
+/* TSC kHz over about CALIBRATE_MS of the PM timer, to its tick. */
+static uint64_t tsc_khz_pm_timer(void)
+{
+	uint32_t mask = acpi.pm_tmr_32bit ? 0xffffffff : 0xffffff;
+	uint32_t want = PM_TIMER_HZ / 1000 * CALIBRATE_MS, start, end;
+	uint64_t t0 = 0, t1 = 0;
+
+	start = pm_timer_read_at(mask, &t0);
+	while (((inl(acpi.pm_tmr_blk) - start) & mask) < want)
+		cpu_relax();
+	end = pm_timer_read_at(mask, &t1);
+	return (t1 - t0) * PM_TIMER_HZ / ((end - start) & mask) / 1000;
+}
+
+/* TSC kHz over PIT channel 2 counting down once (gate via port 0x61). */
+static uint64_t tsc_khz_pit(void)
 {
 	uint16_t count = PIT_HZ / 1000 * CALIBRATE_MS;
 	uint64_t t0;
@@ -72,15 +100,14 @@ static uint64_t tsc_ticks_pit(void)
 	t0 = rdtsc();
 	while (!(inb(0x61) & 0x20))
 		cpu_relax();
-	return rdtsc() - t0;
+	return (rdtsc() - t0) / CALIBRATE_MS;
 }
 
 void time_init(void)
 {
 	bool pm = acpi.pm_tmr_blk != 0;
-	uint64_t ticks = pm ? tsc_ticks_pm_timer() : tsc_ticks_pit();
 
-	tsc_khz = ticks / CALIBRATE_MS;
+	tsc_khz = pm ? tsc_khz_pm_timer() : tsc_khz_pit();
 	if (!tsc_khz)
 		panic("TSC calibration failed");
 	time_scale_of_khz(tsc_khz, &tsc_scale);
