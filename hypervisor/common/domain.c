@@ -161,6 +161,10 @@ static void domain_free(struct domain *d)
 {
 	unsigned int i;
 
+	/* First: no timer may raise an event in a domain going away. */
+	for (i = 0; d->vcpu && i < d->max_vcpus; i++)
+		if (d->vcpu[i])
+			vcpu_time_destroy(d->vcpu[i]);
 	evtchn_domain_free(d);
 	for (i = 0; d->vcpu && i < d->max_vcpus; i++)
 		if (d->vcpu[i])

@@ -153,7 +153,13 @@ void guest_time_tsc_changed(struct vcpu *v)
 void vcpu_time_init(struct vcpu *v)
 {
 	spin_lock_init(&v->time.lock, LOCK_LEVEL_VCPU_TIME, "vcpu_time");
+	vcpu_timers_init(v);
 	vcpu_time_update(v);
+}
+
+void vcpu_time_destroy(struct vcpu *v)
+{
+	vcpu_timers_kill(v);
 }
 
 /*
@@ -194,6 +200,7 @@ int vcpu_time_area_register(struct vcpu *caller, struct vcpu *v,
 
 void vcpu_time_sched_out(struct vcpu *v)
 {
+	vcpu_periodic_sched_out(v);
 	if (v->time.in_context)
 		vcpu_runstate_area_write(v, v);
 	v->time.in_context = false;
@@ -214,6 +221,7 @@ void vcpu_time_enter(struct vcpu *v)
 	if (work & VT_SCHED_IN) {
 		v->time.in_context = true;
 		vcpu_runstate_area_write(v, v);
+		vcpu_periodic_sched_in(v);
 	}
 	if (work & VT_TIME_AREA)
 		time_area_write(v, v);

@@ -41,6 +41,8 @@ static const struct hypercall_desc hypercall_table[] = {
 					  "grant_table_op" },
 	[__HYPERVISOR_event_channel_op] = { do_event_channel_op, HC_ANY,
 					    "event_channel_op" },
+	[__HYPERVISOR_set_timer_op] = { do_set_timer_op, HC_ANY,
+					"set_timer_op" },
 	[__HYPERVISOR_vm_assist] = { do_vm_assist, HC_ANY, "vm_assist" },
 };
 

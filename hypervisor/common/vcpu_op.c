@@ -13,10 +13,14 @@
 #include <lamina/guest_time.h>
 #include <lamina/hypercall.h>
 #include <lamina/sched.h>
+#include <lamina/time.h>
 #include <asm/hvm/vcpu_power.h>
 #include <xen/hvm/hvm_vcpu.h>
 #include <xen/sched.h>
 #include <xen/vcpu.h>
+
+/* Xen's STIME_DELTA_MAX: the longest period set_periodic_timer takes. */
+#define PERIOD_MAX	((s_time_t)(~0ULL >> 2))
 
 /*
  * VCPUOP_initialise: for HVM (and so PVH) domains the argument is a
@@ -115,6 +119,48 @@ static long register_time_area(struct vcpu *v, struct vcpu *target,
 	return rc ? rc : vcpu_time_area_register(v, target, gva);
 }
 
+/* Xen takes 1 ms to STIME_DELTA_MAX, for any vCPU of the domain. */
+static long set_periodic_timer(struct vcpu *v, struct vcpu *target,
+			       unsigned long arg)
+{
+	struct vcpu_set_periodic_timer set;
+
+	if (copy_from_guest(v, &set, arg, sizeof(set)))
+		return -EFAULT;
+	if (set.period_ns < (uint64_t)MILLISECS(1) ||
+	    set.period_ns > (uint64_t)PERIOD_MAX)
+		return -EINVAL;
+	vcpu_periodic_set(target, (s_time_t)set.period_ns);
+	return 0;
+}
+
+/*
+ * Only for the calling vCPU (-EINVAL otherwise, checked first, as Xen).
+ * A deadline already past sends VIRQ_TIMER at once whatever the flags:
+ * Xen 4.17 ignores VCPU_SSHOTTMR_future (since 4.17.3; it returned
+ * -ETIME before), because old Linux kernels retried forever on -ETIME.
+ */
+static long set_singleshot_timer(struct vcpu *v, struct vcpu *target,
+				 unsigned long arg)
+{
+	struct vcpu_set_singleshot_timer set;
+
+	if (target != v)
+		return -EINVAL;
+	if (copy_from_guest(v, &set, arg, sizeof(set)))
+		return -EFAULT;
+	vcpu_singleshot_set(v, (s_time_t)set.timeout_abs_ns);
+	return 0;
+}
+
+static long stop_singleshot_timer(struct vcpu *v, struct vcpu *target)
+{
+	if (target != v)
+		return -EINVAL;
+	vcpu_singleshot_stop(v);
+	return 0;
+}
+
 long do_vcpu_op(struct vcpu *v, unsigned long *args)
 {
 	int cmd = (int)args[0];
@@ -145,6 +191,15 @@ long do_vcpu_op(struct vcpu *v, unsigned long *args)
 		return register_runstate_area(v, target, arg);
 	case VCPUOP_register_vcpu_time_memory_area:
 		return register_time_area(v, target, arg);
+	case VCPUOP_set_periodic_timer:
+		return set_periodic_timer(v, target, arg);
+	case VCPUOP_stop_periodic_timer:
+		vcpu_periodic_set(target, 0);
+		return 0;
+	case VCPUOP_set_singleshot_timer:
+		return set_singleshot_timer(v, target, arg);
+	case VCPUOP_stop_singleshot_timer:
+		return stop_singleshot_timer(v, target);
 	default:
 		return -ENOSYS;
 	}

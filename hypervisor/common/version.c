@@ -79,16 +79,16 @@ static long platform_parameters(struct vcpu *v, uint64_t gva)
 }
 
 /*
- * Submap 0: only what Lamina provides to its (HVM/PVH) guests. Not yet:
- * hvm_callback_vector (event channels) and hvm_safe_pvclock (shared
- * info), which Xen sets; memory_op_vnode_supported (no vNUMA).
+ * Submap 0: only what Lamina provides to its (HVM/PVH) guests. Not
+ * memory_op_vnode_supported (no vNUMA), which Xen sets.
  */
 uint32_t xen_features_submap0(const struct domain *d)
 {
 	uint32_t f = (1U << XENFEAT_writable_page_tables) |
 		     (1U << XENFEAT_auto_translated_physmap) |
 		     (1U << XENFEAT_not_direct_mapped) |
-		     (1U << XENFEAT_hvm_callback_vector);
+		     (1U << XENFEAT_hvm_callback_vector) |
+		     (1U << XENFEAT_hvm_safe_pvclock);
 
 	if (d->is_hardware)
 		f |= 1U << XENFEAT_dom0;

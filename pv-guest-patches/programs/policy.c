@@ -283,9 +283,11 @@ static void test_xen_version(void)
 	/* What a PVH dom0 needs; never hvm_pirqs (LINUX-PVH-CONTRACT 2.4). */
 	CHECK_EQ(fi.submap & (1U << XENFEAT_auto_translated_physmap |
 			      1U << XENFEAT_dom0 |
-			      1U << XENFEAT_hvm_callback_vector),
+			      1U << XENFEAT_hvm_callback_vector |
+			      1U << XENFEAT_hvm_safe_pvclock),
 		 1U << XENFEAT_auto_translated_physmap | 1U << XENFEAT_dom0 |
-		 1U << XENFEAT_hvm_callback_vector);
+		 1U << XENFEAT_hvm_callback_vector |
+		 1U << XENFEAT_hvm_safe_pvclock);
 	CHECK_EQ(fi.submap & (1U << XENFEAT_hvm_pirqs), 0);
 	fi.submap_idx = 1;
 	CHECK_EQ(xen_version(XENVER_get_features, &fi), -XEN_EINVAL);

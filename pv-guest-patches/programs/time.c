@@ -5,10 +5,20 @@
  * against CPUID's time leaf, for monotonicity, and against the TSC and
  * HVMOP_get_time over a two-second wait; the wallclock (today's date:
  * the test harness passes today=YYYY-MM-DD); the registered time and
- * runstate areas; vm_assist; and every error return of those calls.
+ * runstate areas; vm_assist; the timers, each firing VIRQ_TIMER through
+ * an event channel and the callback vector (one-shot, set_timer_op,
+ * periodic), with how late they fire and a second of 10 ms sleeps
+ * timed by the harness; and every error return of those calls.
+ *
+ * Run with two vCPUs (only vCPU 0 is started): the calls that name
+ * another vCPU of the domain need one.
  */
 #include "guest.h"
+#include "events.h"
+#include <xen/event_channel.h>
+#include <xen/features.h>
 #include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
 #include <xen/memory.h>
 #include <xen/vcpu.h>
 
@@ -94,21 +104,28 @@ static void map_shared_info(void)
 		.domid = DOMID_SELF, .space = XENMAPSPACE_shared_info,
 		.idx = 0, .gpfn = PFN(shinfo_page),
 	};
+	volatile struct shared_info *s = (void *)shinfo_page;
+	volatile struct vcpu_time_info *t = &s->vcpu_info[0].time;
 
 	CHECK_EQ(memory_op(XENMEM_add_to_physmap, &x), 0);
-	shinfo = (volatile struct shared_info *)shinfo_page;
-	pvti = &shinfo->vcpu_info[0].time;
-	at_map = *(struct vcpu_time_info *)pvti;
-	at_map_ns = pvclock_read(pvti, NULL);
+	at_map = *(struct vcpu_time_info *)t;
+	at_map_ns = pvclock_read(t, NULL);
 }
 
-/* Valid as soon as shared_info is there (Linux divides by the mul). */
+/*
+ * Valid as soon as shared_info is there (Linux divides by the mul), and
+ * advertised: Linux uses pvclock and the Xen timers only with
+ * XENFEAT_hvm_safe_pvclock.
+ */
 static void test_pvclock_at_map(void)
 {
 	uint32_t base = xen_cpuid_base(NULL);
 	struct cpuid_regs leaf = cpuid_count(base + 3, 0);
+	xen_feature_info_t fi = { .submap_idx = 0 };
 	uint64_t khz;
 
+	CHECK_EQ(xen_version(XENVER_get_features, &fi), 0);
+	CHECK(fi.submap & (1U << XENFEAT_hvm_safe_pvclock));
 	CHECK(at_map.version && !(at_map.version & 1));
 	CHECK(at_map.tsc_to_system_mul != 0);
 	CHECK(at_map_ns > 0);
@@ -151,8 +168,8 @@ static void civil(uint64_t days, unsigned int *y, unsigned int *m,
 	unsigned int year = 1970, mon = 0;
 
 	for (;;) {
-		unsigned int len = (year % 4 == 0 &&
-				    (year % 100 || year % 400 == 0)) ? 366 : 365;
+		bool leap = year % 4 == 0 && (year % 100 || year % 400 == 0);
+		unsigned int len = leap ? 366 : 365;
 
 		if (days < len)
 			break;
@@ -284,7 +301,7 @@ static void test_time_area(void)
 
 	CHECK_EQ(vcpu_op(VCPUOP_register_vcpu_time_memory_area, 0,
 			 (void *)BAD_POINTER), -XEN_EFAULT);
-	CHECK_EQ(vcpu_op(VCPUOP_register_vcpu_time_memory_area, 1, &a),
+	CHECK_EQ(vcpu_op(VCPUOP_register_vcpu_time_memory_area, 2, &a),
 		 -XEN_ENOENT);
 	CHECK_EQ(vcpu_op(VCPUOP_register_vcpu_time_memory_area, 0, &a), 0);
 	CHECK(time_area.version && !(time_area.version & 1));
@@ -318,7 +335,7 @@ static void test_runstate(void)
 
 	CHECK_EQ(vcpu_op(VCPUOP_get_runstate_info, 0, (void *)BAD_POINTER),
 		 -XEN_EFAULT);
-	CHECK_EQ(vcpu_op(VCPUOP_get_runstate_info, 1, &info), -XEN_ENOENT);
+	CHECK_EQ(vcpu_op(VCPUOP_get_runstate_info, 2, &info), -XEN_ENOENT);
 	CHECK_EQ(vcpu_op(VCPUOP_get_runstate_info, 0, &info), 0);
 	now = now_ns();
 	CHECK_EQ(info.state, RUNSTATE_running);
@@ -332,7 +349,7 @@ static void test_runstate(void)
 
 	CHECK_EQ(vcpu_op(VCPUOP_register_runstate_memory_area, 0,
 			 (void *)BAD_POINTER), -XEN_EFAULT);
-	CHECK_EQ(vcpu_op(VCPUOP_register_runstate_memory_area, 1, &a),
+	CHECK_EQ(vcpu_op(VCPUOP_register_runstate_memory_area, 2, &a),
 		 -XEN_ENOENT);
 	CHECK_EQ(vm_assist(VMASST_CMD_enable,
 			   VMASST_TYPE_runstate_update_flag), 0);
@@ -375,11 +392,236 @@ static void test_moved_vcpu_info(void)
 	volatile struct vcpu_info *vi = (void *)(vcpu_info_page + 128);
 	uint64_t before = now_ns();
 
+	/* Last: the events library takes upcalls from shared_info's slot,
+	 * so interrupts stay off from here on. */
 	CHECK_EQ(vcpu_op(VCPUOP_register_vcpu_info, 0, &r), 0);
 	CHECK(vi->time.version && !(vi->time.version & 1));
 	CHECK_EQ(vi->time.tsc_to_system_mul, pvti->tsc_to_system_mul);
 	pvti = &vi->time;
 	CHECK(now_ns() >= before);
+}
+
+/* ---- Timers: VIRQ_TIMER through the events library ---------------- */
+
+static evtchn_port_t timer_port;
+static volatile unsigned int timer_hits;
+static volatile uint64_t last_hit_ns;
+
+static void on_timer(evtchn_port_t port, void *arg)
+{
+	last_hit_ns = now_ns();
+	timer_hits++;
+}
+
+/* shared_info moves to the events library's page (upcalls on its
+ * callback vector); VIRQ_TIMER gets a port on vCPU 0. */
+static bool events_setup(void)
+{
+	CHECK_EQ(events_init(), 0);
+	shinfo = shared_info;
+	pvti = &shinfo->vcpu_info[0].time;
+	CHECK_EQ(evtchn_bind_virq(VIRQ_TIMER, 0, &timer_port), 0);
+	CHECK(timer_port != 0);
+	evtchn_set_handler(timer_port, on_timer, NULL);
+	return timer_port != 0;
+}
+
+static long singleshot(uint64_t deadline, uint32_t flags)
+{
+	struct vcpu_set_singleshot_timer t = { deadline, flags };
+
+	return vcpu_op(VCPUOP_set_singleshot_timer, 0, &t);
+}
+
+/*
+ * Idle until the next event: HLT with interrupts on blocks the vCPU
+ * ("sti; hlt": an event between the check and the HLT still wakes it).
+ * Interrupts are off again on return, the library's rule.
+ */
+static void wait_hits(unsigned int want, uint64_t limit_ns)
+{
+	uint64_t end = now_ns() + limit_ns;
+
+	while (timer_hits < want && now_ns() < end) {
+		safe_halt();
+		irq_disable();
+	}
+}
+
+/* Spin with interrupts on (no HLT: the periodic timer only ticks while
+ * the vCPU runs). */
+static void spin_ns(uint64_t ns)
+{
+	uint64_t end = now_ns() + ns;
+
+	irq_enable();
+	while (now_ns() < end)
+		cpu_relax();
+	irq_disable();
+}
+
+static void test_singleshot(void)
+{
+	uint64_t deadline, late, worst = 0, sum = 0;
+	unsigned int i, hits;
+
+	if (!timer_port)
+		return;
+	for (i = 0; i < 10; i++) {
+		hits = timer_hits;
+		deadline = now_ns() + 10000000;
+		CHECK_EQ(singleshot(deadline, 0), 0);
+		wait_hits(hits + 1, 1000000000);
+		CHECK_EQ(timer_hits, hits + 1);
+		late = last_hit_ns - deadline;
+		CHECK(last_hit_ns >= deadline);
+		worst = late > worst ? late : worst;
+		sum += late;
+	}
+	printf("singleshot: 10 ms timers fired %lu us late on average, "
+	       "%lu us at worst\n", sum / 10 / 1000, worst / 1000);
+	CHECK(worst < 100000000);
+	/* A deadline already past fires at once, flags or not (Xen 4.17.3
+	 * and later ignore VCPU_SSHOTTMR_future). */
+	hits = timer_hits;
+	CHECK_EQ(singleshot(now_ns() - 1000, 0), 0);
+	wait_hits(hits + 1, 100000000);
+	CHECK_EQ(timer_hits, hits + 1);
+	CHECK_EQ(singleshot(now_ns() - 1000, VCPU_SSHOTTMR_future), 0);
+	wait_hits(hits + 2, 100000000);
+	CHECK_EQ(timer_hits, hits + 2);
+	/* Stopped: never fires. */
+	CHECK_EQ(singleshot(now_ns() + 5000000, 0), 0);
+	CHECK_EQ(vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL), 0);
+	spin_ns(30000000);
+	CHECK_EQ(timer_hits, hits + 2);
+	/* Only the calling vCPU's, and a readable argument. */
+	CHECK_EQ(vcpu_op(VCPUOP_set_singleshot_timer, 1, (void *)BAD_POINTER),
+		 -XEN_EINVAL);
+	CHECK_EQ(vcpu_op(VCPUOP_stop_singleshot_timer, 1, NULL), -XEN_EINVAL);
+	CHECK_EQ(vcpu_op(VCPUOP_set_singleshot_timer, 0, (void *)BAD_POINTER),
+		 -XEN_EFAULT);
+	CHECK_EQ(vcpu_op(VCPUOP_set_singleshot_timer, 2, (void *)BAD_POINTER),
+		 -XEN_ENOENT);
+}
+
+static long timer_op(uint64_t deadline)
+{
+	return hypercall1(__HYPERVISOR_set_timer_op, deadline);
+}
+
+static void test_set_timer_op(void)
+{
+	unsigned int hits = timer_hits;
+	uint64_t t0, deadline;
+
+	if (!timer_port)
+		return;
+	deadline = now_ns() + 5000000;
+	CHECK_EQ(timer_op(deadline), 0);
+	wait_hits(hits + 1, 1000000000);
+	CHECK_EQ(timer_hits, hits + 1);
+	CHECK(last_hit_ns >= deadline);
+	/* 0 cancels. */
+	CHECK_EQ(timer_op(now_ns() + 5000000), 0);
+	CHECK_EQ(timer_op(0), 0);
+	spin_ns(20000000);
+	CHECK_EQ(timer_hits, hits + 1);
+	/* Wrapped negative: Xen makes it 100 ms. */
+	t0 = now_ns();
+	CHECK_EQ(timer_op((uint64_t)-1000), 0);
+	wait_hits(hits + 2, 2000000000);
+	CHECK_EQ(timer_hits, hits + 2);
+	CHECK(last_hit_ns - t0 >= 100000000 && last_hit_ns - t0 < 400000000);
+}
+
+static void test_periodic(void)
+{
+	struct vcpu_set_periodic_timer p = { .period_ns = 10000000 };
+	unsigned int hits = timer_hits, got;
+
+	if (!timer_port)
+		return;
+	CHECK_EQ(vcpu_op(VCPUOP_set_periodic_timer, 0, (void *)BAD_POINTER),
+		 -XEN_EFAULT);
+	p.period_ns = 999999;
+	CHECK_EQ(vcpu_op(VCPUOP_set_periodic_timer, 0, &p), -XEN_EINVAL);
+	p.period_ns = 1ULL << 62;
+	CHECK_EQ(vcpu_op(VCPUOP_set_periodic_timer, 0, &p), -XEN_EINVAL);
+	p.period_ns = 10000000;
+	CHECK_EQ(vcpu_op(VCPUOP_set_periodic_timer, 0, &p), 0);
+	spin_ns(105000000);
+	CHECK_EQ(vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
+	got = timer_hits - hits;
+	/* At most one per period; events the guest has not taken yet
+	 * merge (one pending bit), so a slow emulator sees fewer. */
+	printf("periodic: %u events in 105 ms at 10 ms\n", got);
+	CHECK(got >= 3 && got <= 12);
+	spin_ns(30000000);
+	CHECK_EQ(timer_hits - hits, got);
+	/* Another vCPU's may be set (and stopped). */
+	CHECK_EQ(vcpu_op(VCPUOP_set_periodic_timer, 1, &p), 0);
+	CHECK_EQ(vcpu_op(VCPUOP_stop_periodic_timer, 1, NULL), 0);
+	CHECK_EQ(vcpu_op(VCPUOP_stop_periodic_timer, 2, NULL), -XEN_ENOENT);
+}
+
+/*
+ * Blocked 50 ms in HLT: the runstate area, written when the vCPU was
+ * switched out and in again, shows it; then a second's sleep in 10 ms
+ * ticks, each a one-shot timer for the next absolute tick and HLT, as
+ * Linux's sleep does. The harness times the second against host time.
+ */
+static void test_sleep(void)
+{
+	struct vcpu_register_runstate_memory_area a = {
+		.addr.v = &runstate_area };
+	uint64_t blocked0, entry0, t0, t1;
+	unsigned int i, hits, failed = 0;
+
+	if (!timer_port)
+		return;
+	CHECK_EQ(vcpu_op(VCPUOP_register_runstate_memory_area, 0, &a), 0);
+	blocked0 = runstate_area.time[RUNSTATE_blocked];
+	entry0 = runstate_area.state_entry_time;
+	hits = timer_hits;
+	CHECK_EQ(singleshot(now_ns() + 50000000, 0), 0);
+	wait_hits(hits + 1, 1000000000);
+	CHECK_EQ(runstate_area.state, RUNSTATE_running);
+	CHECK(runstate_area.state_entry_time > entry0);
+	CHECK(runstate_area.time[RUNSTATE_blocked] - blocked0 >= 40000000);
+	printf("sleep: blocked %lu ms by the runstate area\n",
+	       (runstate_area.time[RUNSTATE_blocked] - blocked0) / 1000000);
+
+	printf("sleep: 100 x 10 ms\n");
+	t0 = now_ns();
+	for (i = 1; i <= 100; i++) {
+		hits = timer_hits;
+		failed += singleshot(t0 + i * 10000000ULL, 0) != 0;
+		wait_hits(hits + 1, 1000000000);
+		failed += timer_hits != hits + 1;
+	}
+	t1 = now_ns();
+	printf("sleep: done, %lu ms by pvclock\n", (t1 - t0) / 1000000);
+	CHECK_EQ(failed, 0);
+	CHECK(t1 - t0 >= 1000000000 && t1 - t0 < 1200000000);
+	a.addr.v = NULL;
+	CHECK_EQ(vcpu_op(VCPUOP_register_runstate_memory_area, 0, &a), 0);
+}
+
+/* Another vCPU's areas and runstate (it exists, it was never up). */
+static void test_other_vcpu(void)
+{
+	struct vcpu_runstate_info info;
+	struct vcpu_register_runstate_memory_area a = {
+		.addr.v = &runstate_area };
+
+	CHECK_EQ(vcpu_op(VCPUOP_get_runstate_info, 1, &info), 0);
+	CHECK_EQ(info.state, RUNSTATE_offline);
+	runstate_area.state = 99;
+	CHECK_EQ(vcpu_op(VCPUOP_register_runstate_memory_area, 1, &a), 0);
+	CHECK_EQ(runstate_area.state, RUNSTATE_offline);
+	a.addr.v = NULL;
+	CHECK_EQ(vcpu_op(VCPUOP_register_runstate_memory_area, 1, &a), 0);
 }
 
 static const struct test tests[] = {
@@ -390,11 +632,17 @@ static const struct test tests[] = {
 	TEST(time_area),
 	TEST(runstate),
 	TEST(vm_assist),
+	TEST(other_vcpu),
+	TEST(singleshot),
+	TEST(set_timer_op),
+	TEST(periodic),
+	TEST(sleep),
 	TEST(moved_vcpu_info),
 };
 
 void guest_main(void)
 {
 	map_shared_info();
+	events_setup();
 	RUN_TESTS(tests);
 }

@@ -163,6 +163,11 @@ def cases():
         lapic(2),
         lapic(1),
         Case("vmx-dom0-hello", HELLO, [("hello.elf", "hello")]),
+        # Timers under VMX: VIRQ_TIMER taken in HLT, the runstate area
+        # written through the VMCS's paging state at switch-out and in.
+        Case("vmx-dom0-time", [VMX, r"sleep: blocked \d+ ms",
+                               r"[\r\n]\d+ passed, 0 failed"],
+             [("time.elf", "time test=sleep")], append="dom0_max_vcpus=2"),
         # The crash dump of a 64-bit guest: exit reason 2, CS access rights
         # 0xa09b (G, L, P, S, code).
         Case("vmx-dom0-triple-fault", DOM0 + [

@@ -151,7 +151,7 @@ void hvm_env_setup(void)
 	hvm_ops = &env_ops;
 	env.dom.domain_id = 1;
 	env.vcpu.domain = &env.dom;
-	env.vcpu.vcpu_info = &env.vinfo[0];	/* never NULL, as in Lamina */
+	env.vcpu.vcpu_info = &env.vinfo[0];	/* never NULL in Lamina */
 	env.vcpus[0] = &env.vcpu;
 	env.dom.vcpu = env.vcpus;
 	env.dom.max_vcpus = 1;

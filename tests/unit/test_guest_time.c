@@ -5,13 +5,15 @@
  * parameters read with Linux's formula (written out again here from
  * arch/x86/include/asm/pvclock.h), time across vCPUs with different TSC
  * offsets, the version protocol, the wallclock, the time and runstate
- * areas (time is harness_now, moved by hand), vm_assist, and every
- * error return of vcpu_op's time sub-ops.
+ * areas, the timers on the timer queues (time is harness_now, moved by
+ * hand; the queues' CPUs are harness_cpu), vm_assist, and every error
+ * return of vcpu_op's time sub-ops.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
+#include "event_env.h"
 #include "hvm_env.h"
 #include <lamina/errno.h>
 #include <lamina/guest_time.h>
@@ -19,39 +21,63 @@
 #include <lamina/mm.h>
 #include <lamina/page_alloc.h>
 #include <lamina/smp.h>
+#include <lamina/softirq.h>
 #include <lamina/time.h>
+#include <lamina/timer.h>
 #include <asm/hvm/msr.h>
 #include <asm/processor.h>
 #include <asm/time.h>
 #include <xen/vcpu.h>
 
-static struct vcpu v1;
-static struct vcpu *vcpus[2];
 static struct vcpu *const v0 = &env.vcpu;
+static struct vcpu *v1;
 
+/* VIRQ_TIMER's port on each vCPU, and the events taken from them. */
+static evtchn_port_t timer_port[2];
+static unsigned int timer_events[2];
+
+/*
+ * The events of vCPU id so far: pending ports are taken (cleared) and
+ * counted. Events raised again before they are taken merge, as they do
+ * for a guest: one pending bit.
+ */
+static unsigned int events(unsigned int id)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!ev_pending(d1, timer_port[i]))
+			continue;
+		ev_clear(d1, timer_port[i]);
+		timer_events[i]++;
+	}
+	return timer_events[id];
+}
+
+/* event_env's domain 1 (hvm_env's, two vCPUs), VIRQ_TIMER on both. */
 static void setup(void)
 {
-	hvm_env_setup();
+	unsigned int i;
+
+	event_env_setup();
 	harness_now = SECONDS(5);
 	harness_cpu = 0;
-	memset(&v1, 0, sizeof(v1));
-	v1.domain = &env.dom;
-	v1.vcpu_id = 1;
-	vcpus[0] = v0;
-	vcpus[1] = &v1;
-	env.dom.vcpu = vcpus;
-	env.dom.max_vcpus = 2;
-	ck_assert_int_eq(shared_info_init(&env.dom), 0);
-	vcpu_info_init(v0);
-	vcpu_info_init(&v1);
-	vcpu_time_init(v0);
-	vcpu_time_init(&v1);
+	v1 = d1->vcpu[1];
+	memset(timer_events, 0, sizeof(timer_events));
+	for (i = 0; i < 2; i++) {
+		struct evtchn_bind_virq b = { .virq = VIRQ_TIMER, .vcpu = i };
+
+		vcpu_time_init(d1->vcpu[i]);
+		ck_assert_int_eq(evtchn_bind_virq(v0, &b), 0);
+		timer_port[i] = b.port;
+	}
 }
 
 static void teardown(void)
 {
-	shared_info_free(&env.dom);
-	hvm_env_teardown();
+	vcpu_time_destroy(v0);
+	vcpu_time_destroy(v1);
+	event_env_teardown();
 }
 
 /* Linux's __pvclock_read_cycles() and pvclock_tsc_khz(), x86-64. */
@@ -200,8 +226,8 @@ START_TEST(primary_copy)
 	ck_assert_uint_eq(t0->flags, XEN_PVCLOCK_TSC_STABLE_BIT);
 	ck_assert_uint_eq(t1->flags, XEN_PVCLOCK_TSC_STABLE_BIT);
 
-	v1.arch.msrs.tsc_offset = 1000;
-	guest_time_tsc_changed(&v1);
+	v1->arch.msrs.tsc_offset = 1000;
+	guest_time_tsc_changed(v1);
 	ck_assert_uint_eq(t0->version, 4);
 	ck_assert_uint_eq(t1->version, 4);
 	ck_assert_uint_eq(t0->flags, 0);
@@ -210,8 +236,8 @@ START_TEST(primary_copy)
 	ck_assert_uint_eq(t0->tsc_timestamp, tsc_stime0);
 
 	/* The TSC MSR: the offset changes, and the flag follows. */
-	v1.arch.msrs.tsc_offset = 0;
-	guest_time_tsc_changed(&v1);
+	v1->arch.msrs.tsc_offset = 0;
+	guest_time_tsc_changed(v1);
 	ck_assert_uint_eq(t0->flags, XEN_PVCLOCK_TSC_STABLE_BIT);
 	ck_assert_int_eq(hvm_msr_write(v0, MSR_IA32_TSC, 1ULL << 50), 0);
 	ck_assert_uint_eq(t0->version, 8);
@@ -229,7 +255,7 @@ START_TEST(vcpu_info_moves)
 	struct vcpu_info *vi = hvm_env_gpa(0x7000 + 64);
 	struct page_info *pg = mfn_to_page(virt_to_mfn(vi));
 
-	pg->owner = &env.dom;		/* a frame of the domain's, in use */
+	pg->owner = &env.dom;		/* the domain's frame, in use */
 	pg->count = 2;
 	memset(vi, 0xa5, sizeof(*vi));
 	slot(0)->version = 3;
@@ -249,7 +275,7 @@ START_TEST(wallclock)
 {
 	struct shared_info *s = env.dom.shared_info;
 
-	boot_wallclock = 1763690000;		/* 2025-11-21 01:53:20 UTC */
+	boot_wallclock = 1763690000;	/* 2025-11-21 01:53:20 UTC */
 	boot_wallclock_stime = 1500000000;	/* read 1.5 s in */
 	wallclock_init(&env.dom);
 	ck_assert_uint_eq(s->wc_version, 4);
@@ -294,8 +320,8 @@ START_TEST(time_area)
 	ck_assert_mem_eq((char *)a + 8, (char *)slot(0) + 8, 24);
 
 	/* Changes reach it at the vCPU's next entry, even at CPL 3. */
-	v1.arch.msrs.tsc_offset = 99;
-	guest_time_tsc_changed(&v1);
+	v1->arch.msrs.tsc_offset = 99;
+	guest_time_tsc_changed(v1);
 	ck_assert_uint_eq(a->version, 2);
 	ck_assert_uint_eq(v0->time.work, VT_TIME_AREA);
 	env.cpl = 3;
@@ -307,7 +333,7 @@ START_TEST(time_area)
 	/* Unmapped: accepted (Xen's HVM answer), nothing written. 0: off. */
 	ck_assert_int_eq(vcpu_time_area_register(v0, v0, 0x7000000000ULL), 0);
 	ck_assert_int_eq(vcpu_time_area_register(v0, v0, 0), 0);
-	guest_time_tsc_changed(&v1);
+	guest_time_tsc_changed(v1);
 	ck_assert_uint_eq(v0->time.work, 0);
 	ck_assert_uint_eq(a->version, 4);
 }
@@ -336,8 +362,8 @@ START_TEST(runstate_area)
 	ck_assert_uint_eq(r->time[RUNSTATE_offline], 4000);
 
 	/* Another vCPU's, by v0: with the time in its state up to now. */
-	set_runstate(&v1, RUNSTATE_blocked, harness_now - 700);
-	ck_assert_int_eq(vcpu_runstate_area_register(v0, &v1,
+	set_runstate(v1, RUNSTATE_blocked, harness_now - 700);
+	ck_assert_int_eq(vcpu_runstate_area_register(v0, v1,
 						     AREA_GVA + 0x100), 0);
 	r = hvm_env_gpa(AREA_GPA + 0x100);
 	ck_assert_int_eq(r->state, RUNSTATE_blocked);
@@ -406,7 +432,7 @@ START_TEST(vm_assist)
 }
 END_TEST
 
-#define ARG_GVA		0x10000ULL	/* identity-mapped by the test */
+#define ARG_GVA		0x10000ULL	/* identity-mapped here */
 #define BAD_GVA		0x7000000000ULL
 
 static long vcpu_op(unsigned int cmd, unsigned long id, uint64_t arg)
@@ -429,14 +455,37 @@ static void long_mode_args(void)
 
 START_TEST(vcpu_op_errors)
 {
+	struct vcpu_set_singleshot_timer *ss = arg_mem();
+	struct vcpu_set_periodic_timer *per = arg_mem();
 	uint64_t *addr = arg_mem();
 
 	long_mode_args();
-	ck_assert_int_eq(vcpu_op(VCPUOP_get_runstate_info, 2, ARG_GVA),
-			 -ENOENT);
-	ck_assert_int_eq(vcpu_op(VCPUOP_get_runstate_info, (1ULL << 32) | 1,
-				 ARG_GVA), 0);
+	ck_assert_int_eq(vcpu_op(VCPUOP_stop_periodic_timer, 2, 0), -ENOENT);
+	ck_assert_int_eq(vcpu_op(VCPUOP_stop_periodic_timer,
+				 (1ULL << 32) | 1, 0), 0);
 	ck_assert_int_eq(vcpu_op(99, 0, 0), -ENOSYS);
+	/* One-shot: another vCPU's first, then the pointer. */
+	ck_assert_int_eq(vcpu_op(VCPUOP_set_singleshot_timer, 1, BAD_GVA),
+			 -EINVAL);
+	ck_assert_int_eq(vcpu_op(VCPUOP_set_singleshot_timer, 0, BAD_GVA),
+			 -EFAULT);
+	ck_assert_int_eq(vcpu_op(VCPUOP_stop_singleshot_timer, 1, 0),
+			 -EINVAL);
+	ck_assert_int_eq(vcpu_op(VCPUOP_stop_singleshot_timer, 0, 0), 0);
+	/* Periodic: 1 ms to 2^62 - 1 ns, any vCPU. */
+	ck_assert_int_eq(vcpu_op(VCPUOP_set_periodic_timer, 0, BAD_GVA),
+			 -EFAULT);
+	per->period_ns = MILLISECS(1) - 1;
+	ck_assert_int_eq(vcpu_op(VCPUOP_set_periodic_timer, 1, ARG_GVA),
+			 -EINVAL);
+	per->period_ns = 1ULL << 62;
+	ck_assert_int_eq(vcpu_op(VCPUOP_set_periodic_timer, 1, ARG_GVA),
+			 -EINVAL);
+	per->period_ns = MILLISECS(1);
+	ck_assert_int_eq(vcpu_op(VCPUOP_set_periodic_timer, 1, ARG_GVA), 0);
+	ck_assert_uint_eq(events(1), 1);	/* due at once */
+	ck_assert_int_eq(vcpu_op(VCPUOP_stop_periodic_timer, 1, 0), 0);
+	ck_assert(!v1->time.periodic.active);
 	/* Runstate */
 	ck_assert_int_eq(vcpu_op(VCPUOP_get_runstate_info, 1, BAD_GVA),
 			 -EFAULT);
@@ -450,7 +499,8 @@ START_TEST(vcpu_op_errors)
 	ck_assert_uint_eq(v0->time.runstate_area, BAD_GVA);
 	ck_assert_int_eq(vcpu_op(VCPUOP_register_vcpu_time_memory_area, 1,
 				 ARG_GVA), 0);
-	ck_assert_uint_eq(v1.time.time_area, BAD_GVA);
+	ck_assert_uint_eq(v1->time.time_area, BAD_GVA);
+	(void)ss;
 }
 END_TEST
 
@@ -459,12 +509,196 @@ START_TEST(get_runstate_info)
 	struct vcpu_runstate_info *r = arg_mem();
 
 	long_mode_args();
-	set_runstate(&v1, RUNSTATE_runnable, harness_now - 42);
+	set_runstate(v1, RUNSTATE_runnable, harness_now - 42);
 	ck_assert_int_eq(vcpu_op(VCPUOP_get_runstate_info, 1, ARG_GVA), 0);
 	ck_assert_int_eq(r->state, RUNSTATE_runnable);
 	ck_assert_uint_eq(r->state_entry_time, harness_now - 42);
 	ck_assert_uint_eq(r->time[RUNSTATE_runnable], 2000 + 42);
 	ck_assert_uint_eq(r->time[RUNSTATE_running], 1000);
+}
+END_TEST
+
+/* What expired on this CPU's queue runs. */
+static void run_timers(void)
+{
+	raise_softirq(TIMER_SOFTIRQ);
+	do_softirq();
+}
+
+START_TEST(singleshot)
+{
+	struct vcpu_set_singleshot_timer *ss = arg_mem();
+
+	long_mode_args();
+	harness_cpu = 1;			/* it follows the caller */
+	ss->timeout_abs_ns = harness_now + MILLISECS(1);
+	ck_assert_int_eq(vcpu_op(VCPUOP_set_singleshot_timer, 0, ARG_GVA), 0);
+	ck_assert(v0->time.singleshot.active);
+	ck_assert_uint_eq(v0->time.singleshot.cpu, 1);
+	run_timers();
+	ck_assert_uint_eq(events(0), 0);
+	harness_now += MILLISECS(1);
+	run_timers();
+	ck_assert_uint_eq(events(0), 1);
+
+	/* Past deadlines fire at once, with or without the future flag. */
+	ss->timeout_abs_ns = harness_now - 1;
+	ss->flags = VCPU_SSHOTTMR_future;
+	ck_assert_int_eq(vcpu_op(VCPUOP_set_singleshot_timer, 0, ARG_GVA), 0);
+	ck_assert_uint_eq(events(0), 2);
+	ss->flags = 0;
+	ck_assert_int_eq(vcpu_op(VCPUOP_set_singleshot_timer, 0, ARG_GVA), 0);
+	ck_assert_uint_eq(events(0), 3);
+	ck_assert(!v0->time.singleshot.active);
+
+	/* Stopped: it never fires. */
+	ss->timeout_abs_ns = harness_now + 10;
+	ck_assert_int_eq(vcpu_op(VCPUOP_set_singleshot_timer, 0, ARG_GVA), 0);
+	ck_assert_int_eq(vcpu_op(VCPUOP_stop_singleshot_timer, 0, 0), 0);
+	harness_now += 10;
+	run_timers();
+	ck_assert_uint_eq(events(0), 3);
+}
+END_TEST
+
+static long timer_op(uint64_t timeout)
+{
+	unsigned long args[5] = { timeout };
+
+	return do_set_timer_op(v0, args);
+}
+
+START_TEST(set_timer_op)
+{
+	s_time_t now = harness_now;
+
+	long_mode_args();
+	ck_assert_int_eq(timer_op(now + 1000), 0);
+	ck_assert_int_eq(v0->time.singleshot.expires, now + 1000);
+	ck_assert_int_eq(timer_op(0), 0);
+	ck_assert(!v0->time.singleshot.active);
+	/* Wrapped negative, or beyond 2^50 ns: in 100 ms (Xen). */
+	ck_assert_int_eq(timer_op((uint64_t)-5), 0);
+	ck_assert_int_eq(v0->time.singleshot.expires, now + MILLISECS(100));
+	ck_assert_int_eq(timer_op(now + (1LL << 51)), 0);
+	ck_assert_int_eq(v0->time.singleshot.expires, now + MILLISECS(100));
+	ck_assert_int_eq(timer_op(now + (1LL << 49)), 0);
+	ck_assert_int_eq(v0->time.singleshot.expires, now + (1LL << 49));
+	/* Past: fires at the next timer softirq. */
+	ck_assert_int_eq(timer_op(now - 1), 0);
+	run_timers();
+	ck_assert_uint_eq(events(0), 1);
+	/* From 32-bit code: the deadline in two halves. */
+	env.mode = INSN_MODE_32;
+	{
+		unsigned long args[5] = { 0x89abcdef, 0x1 };
+
+		ck_assert_int_eq(do_set_timer_op(v0, args), 0);
+		ck_assert_int_eq(v0->time.singleshot.expires,
+				 0x189abcdefLL);
+	}
+}
+END_TEST
+
+/* Xen's rule: it ticks while the vCPU runs; a switch-in catches up. */
+START_TEST(periodic)
+{
+	vcpu_periodic_set(v0, MILLISECS(10));
+	ck_assert_uint_eq(events(0), 1);
+	ck_assert_int_eq(v0->time.periodic.expires,
+			 harness_now + MILLISECS(10));
+	harness_now += MILLISECS(10);
+	run_timers();
+	ck_assert_uint_eq(events(0), 2);
+	ck_assert_int_eq(v0->time.periodic.expires,
+			 harness_now + MILLISECS(10));
+
+	vcpu_time_sched_out(v0);
+	ck_assert(!v0->time.periodic.active);
+	harness_now += MILLISECS(35);
+	run_timers();
+	ck_assert_uint_eq(events(0), 2);
+	vcpu_time_sched_in(v0);
+	vcpu_time_enter(v0);
+	ck_assert_uint_eq(events(0), 3);	/* one, not three */
+	ck_assert_int_eq(v0->time.periodic.expires,
+			 harness_now + MILLISECS(10));
+
+	/* Switched in again before a period is over: nothing sent. */
+	vcpu_time_sched_out(v0);
+	harness_now += MILLISECS(4);
+	vcpu_time_sched_in(v0);
+	vcpu_time_enter(v0);
+	ck_assert_uint_eq(events(0), 3);
+	ck_assert_int_eq(v0->time.periodic.expires,
+			 harness_now + MILLISECS(6));
+
+	vcpu_periodic_set(v0, 0);
+	ck_assert(!v0->time.periodic.active);
+	vcpu_time_sched_in(v0);
+	vcpu_time_enter(v0);
+	ck_assert_uint_eq(events(0), 3);
+}
+END_TEST
+
+/* A dying vCPU's timers never fire again. */
+START_TEST(destroy_kills_timers)
+{
+	vcpu_singleshot_set(v0, harness_now + 5);
+	vcpu_periodic_set(v1, MILLISECS(1));
+	vcpu_time_destroy(v0);
+	vcpu_time_destroy(v1);
+	ck_assert(!v0->time.singleshot.active);
+	ck_assert(!v1->time.periodic.active);
+	vcpu_singleshot_set(v0, harness_now + 5);
+	harness_now += MILLISECS(5);
+	run_timers();
+	ck_assert_uint_eq(events(0), 0);
+	ck_assert_uint_eq(events(1), 1);	/* the one at set time */
+}
+END_TEST
+
+static unsigned int fired, running_seen;
+
+static void count_fn(void *data)
+{
+	struct timer *t = data;
+
+	fired++;
+	running_seen = t->running;
+}
+
+/* The timer queues: migrate_timer() and kill_timer(). */
+START_TEST(timer_migrate_kill)
+{
+	struct timer t, zeroed;
+
+	memset(&zeroed, 0, sizeof(zeroed));
+	nr_cpus_online = 2;
+	fired = 0;
+	timer_init(&t, count_fn, &t, 0);
+	set_timer(&t, harness_now + 10);
+	migrate_timer(&t, 1);
+	ck_assert_uint_eq(t.cpu, 1);
+	ck_assert(t.active);
+	harness_now += 10;
+	run_timers();				/* CPU 0: nothing there */
+	ck_assert_uint_eq(fired, 0);
+	harness_cpu = 1;
+	run_timers();
+	ck_assert_uint_eq(fired, 1);
+	ck_assert_uint_eq(running_seen, 1);
+	ck_assert_uint_eq(t.running, 0);
+
+	migrate_timer(&t, 0);		/* not queued: just moves */
+	ck_assert_uint_eq(t.cpu, 0);
+	ck_assert(!t.active);
+	set_timer(&t, harness_now + 10);
+	kill_timer(&t);
+	ck_assert(!t.active);
+	set_timer(&t, harness_now + 10);	/* ignored once killed */
+	ck_assert(!t.active);
+	kill_timer(&zeroed);
 }
 END_TEST
 
@@ -486,6 +720,11 @@ SUITE(guest_time)
 	tcase_add_test(tc, vm_assist);
 	tcase_add_test(tc, vcpu_op_errors);
 	tcase_add_test(tc, get_runstate_info);
+	tcase_add_test(tc, singleshot);
+	tcase_add_test(tc, set_timer_op);
+	tcase_add_test(tc, periodic);
+	tcase_add_test(tc, destroy_kills_timers);
+	tcase_add_test(tc, timer_migrate_kill);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -89,7 +89,8 @@ START_TEST(features)
 	const uint32_t domu = (1U << XENFEAT_writable_page_tables) |
 			      (1U << XENFEAT_auto_translated_physmap) |
 			      (1U << XENFEAT_not_direct_mapped) |
-			      (1U << XENFEAT_hvm_callback_vector);
+			      (1U << XENFEAT_hvm_callback_vector) |
+			      (1U << XENFEAT_hvm_safe_pvclock);
 
 	fi->submap_idx = 0;
 	fi->submap = 0xdead;

@@ -54,6 +54,7 @@ long do_vcpu_op(struct vcpu *v, unsigned long *args);
 long do_platform_op(struct vcpu *v, unsigned long *args);
 long do_grant_table_op(struct vcpu *v, unsigned long *args);
 long do_event_channel_op(struct vcpu *v, unsigned long *args);
+long do_set_timer_op(struct vcpu *v, unsigned long *args);
 long do_vm_assist(struct vcpu *v, unsigned long *args);
 
 /*

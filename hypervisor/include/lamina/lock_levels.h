@@ -22,7 +22,7 @@ enum lock_level {
 	LOCK_LEVEL_PAGE_ALLOC	= 110,
 	LOCK_LEVEL_VCPU_POWER	= 130,	/* a vCPU's INIT/SIPI state: wakes */
 	LOCK_LEVEL_SCHED	= 150,	/* a CPU's run queue: sets timers */
-	LOCK_LEVEL_VCPU_TIME	= 170,	/* a vCPU's time state */
+	LOCK_LEVEL_VCPU_TIME	= 170,	/* a vCPU's timers */
 	LOCK_LEVEL_TIMER	= 200,	/* per-CPU timer queue */
 	LOCK_LEVEL_IOAPIC	= 300,
 	LOCK_LEVEL_CONSOLE	= 900,	/* printk: taken under anything */

@@ -5,16 +5,21 @@
 #include <lamina/types.h>
 
 /*
- * One-shot timers. A timer belongs to one CPU (chosen at init) and its
- * function runs there, from TIMER_SOFTIRQ, with no locks held and
- * interrupts on. A periodic timer re-arms itself from its function.
+ * One-shot timers. A timer belongs to one CPU (chosen at init, changed
+ * by migrate_timer()) and its function runs there, from TIMER_SOFTIRQ,
+ * with no locks held and interrupts on. A periodic timer re-arms itself
+ * from its function. set_timer(), stop_timer() and migrate_timer() of
+ * one timer may race with its function, not with one another: callers
+ * that share a timer serialise those calls.
  */
 struct timer {
 	s_time_t expires;
 	void (*fn)(void *data);
 	void *data;
-	unsigned int cpu;
+	unsigned int cpu;	/* atomic: migrate_timer() changes it */
 	bool active;		/* queued; protected by the CPU's queue lock */
+	bool killed;		/* by kill_timer(): never queued again */
+	unsigned int running;	/* CPUs running fn now, atomic */
 	struct timer *next;
 };
 
@@ -23,10 +28,13 @@ void timer_init(struct timer *t, void (*fn)(void *), void *data,
 /* (Re)arm t for system time expires; a time in the past fires at once. */
 void set_timer(struct timer *t, s_time_t expires);
 void stop_timer(struct timer *t);
+/* From now on t fires on cpu (an online CPU); a queued t moves along. */
+void migrate_timer(struct timer *t, unsigned int cpu);
 /*
- * stop_timer(), and if t's function is running on its CPU, wait until
- * it has returned: then t's memory may be freed. Not from t's own
- * function.
+ * Stop t for good: later set_timer() calls do nothing, and on return its
+ * function is not running anywhere, so t's memory may be freed. Not from
+ * t's own function. A timer that was zeroed and never initialised may
+ * be killed too.
  */
 void kill_timer(struct timer *t);
 
