@@ -145,7 +145,7 @@ static void test_pvclock_at_map(void)
 /* Readings in a row never go backwards and follow the TSC. */
 static void test_monotonic(void)
 {
-	uint64_t last = now_ns(), first = last, tsc0 = rdtsc(), ns;
+	uint64_t tsc0 = rdtsc_ordered(), first = now_ns(), last = first, ns;
 	unsigned int i, backwards = 0;
 
 	for (i = 0; i < 5000; i++) {
@@ -154,7 +154,8 @@ static void test_monotonic(void)
 		last = ns;
 	}
 	CHECK_EQ(backwards, 0);
-	ns = scale_delta(rdtsc() - tsc0, pvti->tsc_to_system_mul,
+	/* Inside the TSC readings around them (each RDTSC may exit). */
+	ns = scale_delta(rdtsc_ordered() - tsc0, pvti->tsc_to_system_mul,
 			 pvti->tsc_shift);
 	CHECK(last - first <= ns + 1000);
 }
@@ -311,7 +312,7 @@ static void test_time_area(void)
 	/* Same clock, whichever copy is read. */
 	t0 = pvclock_read(&time_area, NULL);
 	t1 = now_ns();
-	CHECK(t1 >= t0 && t1 - t0 < 1000000);
+	CHECK(t1 >= t0 && t1 - t0 < 50000000);
 	a.addr.v = NULL;
 	CHECK_EQ(vcpu_op(VCPUOP_register_vcpu_time_memory_area, 0, &a), 0);
 	/* An unmapped area is accepted, as Xen does for HVM guests. */
