@@ -61,6 +61,9 @@ static int layout_ram(const struct pvh_guest *g, struct pvh_layout *l)
 	map_add(l, PVH_LEGACY_START, PVH_LEGACY_END,
 		XEN_HVM_MEMMAP_TYPE_RESERVED);
 	map_add(l, PVH_LEGACY_END, l->ram_low_end, XEN_HVM_MEMMAP_TYPE_RAM);
+	if (!(g->flags & SIF_INITDOMAIN))
+		map_add(l, PVH_SPECIAL_START, PVH_SPECIAL_END,
+			XEN_HVM_MEMMAP_TYPE_RESERVED);
 	if (l->ram_high_end)
 		map_add(l, GPA_4G, l->ram_high_end, XEN_HVM_MEMMAP_TYPE_RAM);
 	return 0;

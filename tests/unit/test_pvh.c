@@ -226,6 +226,43 @@ START_TEST(memory_above_4g)
 }
 END_TEST
 
+/* An unprivileged domain's map reserves Xen's special pages (the console
+ * ring's gfn among them), between low RAM and RAM above 4 GiB. */
+START_TEST(special_pages_reserved)
+{
+	struct pvh_guest g = linux_like();
+	struct pvh_layout l;
+	unsigned int i;
+
+	g.flags = 0;
+	ck_assert_int_eq(layout(&g, &l), 0);
+	check_layout(&g, &l);
+	ck_assert_uint_eq(l.nr_memmap, 4);
+	ck_assert_uint_eq(l.map[3].addr, 0xFEFF8000);
+	ck_assert_uint_eq(l.map[3].size, 0x8000);
+	ck_assert_uint_eq(l.map[3].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+	ck_assert_uint_ge((uint64_t)PVH_CONSOLE_GFN << 12, l.map[3].addr);
+	ck_assert_uint_lt((uint64_t)PVH_CONSOLE_GFN << 12,
+			  l.map[3].addr + l.map[3].size);
+	g.mem = GiB(6);
+	ck_assert_int_eq(layout(&g, &l), 0);
+	check_layout(&g, &l);
+	ck_assert_uint_eq(l.nr_memmap, 5);
+	ck_assert_uint_eq(l.map[3].addr, 0xFEFF8000);
+	ck_assert_uint_eq(l.map[4].addr, GiB(4));
+	/* In address order, and no RAM entry covers the console page. */
+	for (i = 0; i < l.nr_memmap; i++) {
+		if (i)
+			ck_assert_uint_ge(l.map[i].addr, l.map[i - 1].addr +
+					  l.map[i - 1].size);
+		if (l.map[i].type == XEN_HVM_MEMMAP_TYPE_RAM)
+			ck_assert(PVH_CONSOLE_GFN << 12 < l.map[i].addr ||
+				  PVH_CONSOLE_GFN << 12 >=
+				  l.map[i].addr + l.map[i].size);
+	}
+}
+END_TEST
+
 START_TEST(bad_memory_sizes)
 {
 	struct pvh_guest g = linux_like();
@@ -397,6 +434,7 @@ SUITE(pvh)
 	tcase_add_test(tc, empty_strings);
 	tcase_add_test(tc, big_initrd_above_kernel);
 	tcase_add_test(tc, memory_above_4g);
+	tcase_add_test(tc, special_pages_reserved);
 	tcase_add_test(tc, bad_memory_sizes);
 	tcase_add_test(tc, kernel_does_not_fit);
 	tcase_add_test(tc, bad_kernel_span);

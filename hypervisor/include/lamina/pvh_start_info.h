@@ -16,6 +16,9 @@
  *                           block at the lowest place at or above 1 MiB
  *                           where it fits beside the kernel, below 1 GiB
  *   [low_end, 4 GiB)        hole (Xen's HVM_BELOW_4G_MMIO_START, 0xF0000000)
+ *     [0xFEFF8000, 0xFF000000)  reserved in an unprivileged domain's map:
+ *                           Xen's special pages (libxl does the same for
+ *                           PVH guests), the console ring in the last
  *   [4 GiB, 4 GiB + rest)   RAM, when the domain has more than low_end
  *
  * low_end = min(memory, 0xF0000000). The boot data block holds, in
@@ -42,6 +45,14 @@
  */
 #define PVH_ACPI_START		0xE0000
 #define PVH_ACPI_END		PVH_LEGACY_END
+/*
+ * Xen's special pages: the 8 pages below X86_HVM_END_SPECIAL_REGION
+ * (0xff000), where its toolstack puts the console ring (the last one,
+ * SPECIALPAGE_CONSOLE) and the xenstore ring (0xfeffc).
+ */
+#define PVH_SPECIAL_START	0xFEFF8000ULL
+#define PVH_SPECIAL_END		0xFF000000ULL
+#define PVH_CONSOLE_GFN		0xFEFFFUL
 #define PVH_MIN_MEM		MiB(2)
 #define PVH_MAX_MEM		(GiB(1) << 10)	/* 1 TiB */
 /* Everything but the kernel stays below this: Linux reads the start info,
