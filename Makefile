@@ -68,7 +68,7 @@ xenstore:
 GUEST_DIR := pv-guest-patches
 GUEST_OBJ := $(O)/guests/obj
 GUEST_PROGRAMS := hello triple fault burn nullcall unhandled intercepts vaddr \
-	modes exits policy msrswitch memory acpi lapic
+	modes exits policy msrswitch memory acpi lapic conring
 GUEST_PROGRAMS += gnttab gntbench
 GUEST_PROGRAMS += evtchn evtlink evtbench
 GUEST_PROGRAMS += time

@@ -5,7 +5,7 @@
  *
  *   kernel image ready (bzImage decompressed)   nothing created yet:
  *   memory layout and host memory checked       a failure costs nothing
- *   domain created, RAM populated               from here a failure
+ *   domain created, RAM populated, console ring from here a failure
  *   kernel loaded, boot data and ACPI written   shuts the domain down
  *   vCPU 0 at the PVH entry, EBX = start info   (the reaper frees it)
  *
@@ -15,6 +15,7 @@
 #include <lamina/boot_domains.h>
 #include <lamina/boot_kernel.h>
 #include <lamina/domain.h>
+#include <lamina/domain_console.h>
 #include <lamina/errno.h>
 #include <lamina/guest_acpi.h>
 #include <lamina/lib.h>
@@ -23,6 +24,7 @@
 #include <lamina/param.h>
 #include <lamina/pvh_start_info.h>
 #include <lamina/sched.h>
+#include <lamina/serial_input.h>
 #include <lamina/time.h>
 #include <asm/hvm/hvm.h>
 #include <asm/p2m.h>
@@ -178,6 +180,11 @@ static int fill(struct domain *d, struct build *b)
 		printk("(lamina) d%u: out of host memory for its RAM (%d)\n",
 		       id, rc);
 		return rc;
+	}
+	if (!d->is_hardware) {
+		rc = domain_console_create(d);
+		if (rc)
+			return rc;
 	}
 	d->max_pages = d->tot_pages;
 	rc = domain_set_memmap(d, l->map, l->nr_memmap);
@@ -338,6 +345,8 @@ int boot_domains_create(const struct boot_info *bi)
 		printk("(lamina) boot domains: %u of %u built%s\n", n, nr,
 		       n ? ", starting" : "");
 	release_modules(bi);
+	if (n)
+		serial_input_boot_focus();
 	for (i = 0; i < n; i++)
 		domain_start(built[i]);
 	/*

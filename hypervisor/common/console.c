@@ -85,6 +85,11 @@ size_t console_ring_read(char *buf, size_t len)
 	return n;
 }
 
+uint64_t console_output_count(void)
+{
+	return __atomic_load_n(&conring_prod, __ATOMIC_SEQ_CST);
+}
+
 void console_force_unlock(void)
 {
 	spin_lock_init(&console_lock, LOCK_LEVEL_CONSOLE, "console_lock");

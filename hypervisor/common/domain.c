@@ -10,6 +10,7 @@
  * the free page count returns to its value before domain_create().
  */
 #include <lamina/domain.h>
+#include <lamina/domain_console.h>
 #include <lamina/errno.h>
 #include <lamina/event.h>
 #include <lamina/grant_table.h>
@@ -173,6 +174,7 @@ static void domain_free(struct domain *d)
 	if (d->p2m.root)
 		p2m_teardown(d);
 	gnttab_domain_destroy(d);
+	domain_console_destroy(d);
 	domain_relinquish_frames(d);
 	shared_info_free(d);
 	xfree(d->arch.memmap);
@@ -452,9 +454,16 @@ void p2m_tlb_flush(struct domain *d)
 	domain_tlb_flush(d);
 }
 
+/* As Xen: only printable ASCII and tabs reach the console from a guest
+ * line, so that a guest cannot drive the terminal with escapes. */
+static bool line_char(char c)
+{
+	return (c >= 0x20 && c < 0x7f) || c == '\t';
+}
+
 void guest_line_put(struct domain *d, struct guest_line *l, char c)
 {
-	if (c != '\n' && c != '\0')
+	if (line_char(c))
 		l->buf[l->len++] = c;
 	if (c == '\n' || l->len == GUEST_LINE_MAX - 1) {
 		l->buf[l->len] = '\0';

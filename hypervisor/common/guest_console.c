@@ -2,13 +2,15 @@
 /*
  * console_io: guest output on the hypervisor console. As in Xen, the
  * hardware domain's text is printed as it is; every other domain's is
- * collected into lines printed as "(dN) line".
+ * collected into lines printed as "(dN) line". The hardware domain reads
+ * what is typed on the serial line for it (lamina/serial_input.h).
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
 #include <lamina/guest_access.h>
 #include <lamina/hypercall.h>
 #include <lamina/lib.h>
+#include <lamina/serial_input.h>
 #include <xen/xen.h>
 
 #define CONSOLE_CHUNK	128
@@ -57,12 +59,44 @@ static long console_io_write(struct vcpu *v, unsigned long count,
 	return 0;
 }
 
+struct read_dest {
+	struct vcpu *v;
+	uint64_t gva;
+};
+
+static int read_deliver(void *ctx, size_t off, const char *buf, size_t n)
+{
+	struct read_dest *dst = ctx;
+
+	return copy_to_guest(dst->v, dst->gva + off, buf, n) ? -EFAULT : 0;
+}
+
+/*
+ * CONSOLEIO_read(count, buf): the bytes typed for the hardware domain,
+ * at most count; returns how many (0: none waiting). Bytes that could
+ * not be copied (-EFAULT) stay for the next read. Other domains: -EPERM
+ * (Xen's XSM default: reading needs privilege).
+ */
+static long console_io_read(struct vcpu *v, unsigned int count, uint64_t gva)
+{
+	struct read_dest dst = { v, gva };
+
+	if (!v->domain->is_hardware)
+		return -EPERM;
+	if (count > INT32_MAX)
+		return -E2BIG;	/* the result could not tell it from errors */
+	return serial_input_hwdom_read(count, read_deliver, &dst);
+}
+
+/* Xen's prototype: (unsigned int cmd, unsigned int count, buffer). */
 long do_console_io(struct vcpu *v, unsigned long *args)
 {
-	switch (args[0]) {
+	switch ((unsigned int)args[0]) {
 	case CONSOLEIO_write:
 		return console_io_write(v, args[1], args[2]);
+	case CONSOLEIO_read:
+		return console_io_read(v, (unsigned int)args[1], args[2]);
 	default:
-		return -ENOSYS;	/* CONSOLEIO_read: not yet */
+		return -ENOSYS;
 	}
 }

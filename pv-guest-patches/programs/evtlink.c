@@ -4,15 +4,16 @@
  * program on one vCPU: "role=a peer=B" in the domain with the lower id,
  * "role=b peer=A" in the other (a hyperlaunch device tree's bootargs).
  *
- *   a: alloc_unbound twice for b (ports 1 and 2: the lowest free ports,
- *      on Xen as well), then waits;
- *   b: bind_interdomain to a's port 1 until a has made it, then to 2;
- *   ping-pong on port 1 (a lost event would hang both; every message
+ *   a: alloc_unbound twice for b (a_ping, a_data: the lowest free ports,
+ *      on Xen as well; after the console port a boot domain starts with,
+ *      and both domains start alike), then waits;
+ *   b: bind_interdomain to a_ping until a has made it, then to a_data;
+ *   ping-pong on a_ping (a lost event would hang both; every message
  *   waits for the answer to the one before, since two events sent on a
- *   port before it is taken are one), a flood of events from b on port
- *   2 (coalesced: a takes at least one, at most as many as were sent,
+ *   port before it is taken are one), a flood of events from b on
+ *   a_data (coalesced: a takes at least one, at most as many as sent,
  *   and nothing stays pending), b blocked in
- *   SCHEDOP_poll on its masked port 2 until a sends; a's refusals
+ *   SCHEDOP_poll on its masked data port until a sends; a's refusals
  *   (another domain's ports are not a domU's: -EPERM); then a powers
  *   off, and b sees its ends become unbound when a is destroyed.
  */
@@ -20,11 +21,23 @@
 
 #define ROUNDS		200
 #define FLOOD		2000
-#define PING		1	/* a's ports; b's are whatever it gets */
-#define DATA		2
 #define PATIENCE	1000000UL
 
 static domid_t peer;
+static evtchn_port_t a_ping, a_data;	/* a's; b's are whatever it gets */
+
+/* The lowest port this domain has not used: where its first
+ * alloc_unbound lands, and, both domains being built alike, a's too. */
+static evtchn_port_t first_free_port(void)
+{
+	struct evtchn_status st;
+	evtchn_port_t p = 1;
+
+	while (!evtchn_status(DOMID_SELF, p, &st) &&
+	       st.status != EVTCHNSTAT_closed)
+		p++;
+	return p;
+}
 
 /* Sleep (HLT, interrupts on) until port has been taken n times. */
 static void wait_count(evtchn_port_t port, unsigned long n)
@@ -48,34 +61,34 @@ static void role_a(void)
 	unsigned int i, failed;
 
 	CHECK_EQ(evtchn_alloc_unbound(DOMID_SELF, peer, &p), 0);
-	CHECK_EQ(p, PING);
+	CHECK_EQ(p, a_ping);
 	CHECK_EQ(evtchn_alloc_unbound(DOMID_SELF, peer, &p), 0);
-	CHECK_EQ(p, DATA);
+	CHECK_EQ(p, a_data);
 	/* b's hello: it is connected. */
-	wait_count(PING, 1);
-	CHECK_EQ(evtchn_status(DOMID_SELF, PING, &st), 0);
+	wait_count(a_ping, 1);
+	CHECK_EQ(evtchn_status(DOMID_SELF, a_ping, &st), 0);
 	CHECK_EQ(st.status, EVTCHNSTAT_interdomain);
 	CHECK_EQ(st.u.interdomain.dom, peer);
 	/* Ping-pong. */
 	for (i = 0, failed = 0; i < ROUNDS; i++) {
-		failed += evtchn_send(PING) != 0;
-		wait_count(PING, i + 2);
+		failed += evtchn_send(a_ping) != 0;
+		wait_count(a_ping, i + 2);
 	}
 	CHECK_EQ(failed, 0);
 	printf("evtlink: %u round trips\n", ROUNDS);
 	/* The flood: "go", then b says "done" on PING afterwards. */
-	CHECK_EQ(evtchn_send(PING), 0);
-	wait_count(PING, ROUNDS + 2);
-	data = evtchn_count(DATA);
+	CHECK_EQ(evtchn_send(a_ping), 0);
+	wait_count(a_ping, ROUNDS + 2);
+	data = evtchn_count(a_data);
 	printf("evtlink: %lu of %u flooded events taken\n", data, FLOOD);
 	CHECK(data >= 1 && data <= FLOOD);
-	CHECK(!evtchn_pending(DATA));
+	CHECK(!evtchn_pending(a_data));
 	/* b polls its masked DATA port after "ready". */
-	CHECK_EQ(evtchn_send(PING), 0);
-	wait_count(PING, ROUNDS + 3);
+	CHECK_EQ(evtchn_send(a_ping), 0);
+	wait_count(a_ping, ROUNDS + 3);
 	spin(PATIENCE);
-	CHECK_EQ(evtchn_send(DATA), 0);
-	wait_count(PING, ROUNDS + 4);		/* "woken" */
+	CHECK_EQ(evtchn_send(a_data), 0);
+	wait_count(a_ping, ROUNDS + 4);		/* "woken" */
 	/* Not ours to touch. */
 	CHECK_EQ(evtchn_alloc_unbound(peer, DOMID_SELF, &p), -XEN_EPERM);
 	CHECK_EQ(evtchn_status(peer, 1, &st), -XEN_EPERM);
@@ -107,7 +120,7 @@ static evtchn_port_t connect(evtchn_port_t rport)
 
 static void role_b(void)
 {
-	evtchn_port_t ping = connect(PING), data = connect(DATA);
+	evtchn_port_t ping = connect(a_ping), data = connect(a_data);
 	struct evtchn_status st;
 	unsigned long tries;
 	unsigned int i, failed;
@@ -169,6 +182,8 @@ void guest_main(void)
 		return;
 	}
 	CHECK_EQ(events_init(), 0);
+	a_ping = first_free_port();
+	a_data = a_ping + 1;
 	if (!strcmp(role, "a"))
 		role_a();
 	else

@@ -20,6 +20,7 @@ import pexpect
 
 import acpi_cases
 import boot_domain_cases
+import console_cases
 import event_cases
 import gnttab_cases
 import sched_cases
@@ -56,6 +57,17 @@ class Case:
         # [(i, j, lo, hi)]: host seconds between matching expect[i] and
         # expect[j] must be within [lo, hi] (guest time against real time)
         self.timed = timed or []
+
+
+class Send:
+    """In a case's expect list: type text on the serial line. QEMU's
+    mon:stdio takes Ctrl-A as its escape key; a doubled one is a Ctrl-A
+    for the guest, so each Ctrl-A is sent twice."""
+    def __init__(self, text):
+        self.text = text
+
+    def __str__(self):
+        return f"send {self.text!r}"
 
 
 class Dtb:
@@ -312,7 +324,8 @@ def cases():
     return (c + boot_domain_cases.cases(Case, Dtb) +
             sched_cases.cases(Case, Dtb) + acpi_cases.cases(Case, Dtb) +
             gnttab_cases.cases(Case, Dtb, dom0, DOM0_GONE) +
-            event_cases.cases(Case, Dtb, dom0, DOM0_GONE))
+            event_cases.cases(Case, Dtb, dom0, DOM0_GONE) +
+            console_cases.cases(Case, Dtb, Send))
 
 
 def qemu_cmd(case, image, iso, guests, tmp):
@@ -355,7 +368,10 @@ def run_case(case, image, iso, guests, verbose):
         try:
             when = []
             for pat in case.expect:
-                child.expect(pat)
+                if isinstance(pat, Send):
+                    child.send(pat.text.replace("\x01", "\x01\x01"))
+                else:
+                    child.expect(pat)
                 when.append(time.monotonic())
             timings = []
             for i, j, lo, hi in case.timed:

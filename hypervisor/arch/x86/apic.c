@@ -8,6 +8,7 @@
  * virtual IO-APICs.
  */
 #include <lamina/acpi.h>
+#include <lamina/errno.h>
 #include <lamina/smp.h>
 #include <lamina/lib.h>
 #include <asm/apic.h>
@@ -24,8 +25,11 @@
 #define IOAPIC_WINDOW		0x10
 #define IOAPIC_VER		0x01
 #define IOAPIC_RTE(n)		(0x10 + 2 * (n))
+#define IOAPIC_RTE_ACTIVE_LOW	(1u << 13)
+#define IOAPIC_RTE_LEVEL	(1u << 15)
 
 static volatile uint8_t *lapic;
+static volatile uint8_t *ioapic[ACPI_MAX_IOAPICS];	/* by acpi.ioapics[] */
 
 static uint32_t lapic_read(unsigned int reg)
 {
@@ -147,6 +151,11 @@ static void ioapic_write(volatile uint8_t *io, unsigned int reg, uint32_t v)
 	mmio_write32(io + IOAPIC_WINDOW, v);
 }
 
+static unsigned int ioapic_pins(volatile uint8_t *io)
+{
+	return ((ioapic_read(io, IOAPIC_VER) >> 16) & 0xff) + 1;
+}
+
 void ioapic_mask_all(void)
 {
 	unsigned int i, pin, pins;
@@ -154,7 +163,8 @@ void ioapic_mask_all(void)
 	for (i = 0; i < acpi.nr_ioapics; i++) {
 		volatile uint8_t *io = ioremap(acpi.ioapics[i].maddr, 4096);
 
-		pins = ((ioapic_read(io, IOAPIC_VER) >> 16) & 0xff) + 1;
+		ioapic[i] = io;
+		pins = ioapic_pins(io);
 		for (pin = 0; pin < pins; pin++) {
 			ioapic_write(io, IOAPIC_RTE(pin) + 1, 0);
 			ioapic_write(io, IOAPIC_RTE(pin), APIC_LVT_MASKED);
@@ -164,6 +174,48 @@ void ioapic_mask_all(void)
 		       acpi.ioapics[i].gsi_base,
 		       acpi.ioapics[i].gsi_base + pins - 1);
 	}
+}
+
+/*
+ * An ISA IRQ's GSI and its trigger and polarity: the MADT's override if
+ * there is one, else the ISA default (GSI = IRQ, edge, active high).
+ */
+static uint32_t isa_irq_rte(unsigned int irq, unsigned int *gsi)
+{
+	unsigned int i;
+	uint32_t rte = 0;
+
+	*gsi = irq;
+	for (i = 0; i < acpi.nr_overrides; i++) {
+		const struct acpi_override *o = &acpi.overrides[i];
+
+		if (o->bus != 0 || o->source != irq)
+			continue;
+		*gsi = o->gsi;
+		if (ACPI_MADT_POLARITY(o->flags) == 3)
+			rte |= IOAPIC_RTE_ACTIVE_LOW;
+		if (ACPI_MADT_TRIGGER(o->flags) == 3)
+			rte |= IOAPIC_RTE_LEVEL;
+	}
+	return rte;
+}
+
+int ioapic_route_isa_irq(unsigned int irq, uint8_t vector, uint32_t apic_id)
+{
+	unsigned int i, gsi;
+	uint32_t rte = isa_irq_rte(irq, &gsi) | vector;
+
+	for (i = 0; i < acpi.nr_ioapics; i++) {
+		volatile uint8_t *io = ioapic[i];
+		unsigned int base = acpi.ioapics[i].gsi_base;
+
+		if (!io || gsi < base || gsi - base >= ioapic_pins(io))
+			continue;
+		ioapic_write(io, IOAPIC_RTE(gsi - base) + 1, apic_id << 24);
+		ioapic_write(io, IOAPIC_RTE(gsi - base), rte);
+		return (int)gsi;
+	}
+	return -ENODEV;
 }
 
 /* Remap the 8259s away from the exception vectors, then mask them. */

@@ -19,6 +19,7 @@
 #include <lamina/param.h>
 #include <lamina/sched.h>
 #include <lamina/serial.h>
+#include <lamina/serial_input.h>
 #include <lamina/smp.h>
 #include <lamina/time.h>
 #include <lamina/timer.h>
@@ -45,6 +46,7 @@ extern char __image_start[], __image_end_phys[];
 
 void serial_set_defaults(void);
 void serial_init(void);
+void serial_rx_start(void);
 void smp_reserve_trampoline(void);
 void smp_init_vectors(void);
 void hwtimer_init(void);
@@ -242,6 +244,8 @@ void __noreturn __start_lamina(uint32_t magic, uint32_t info)
 	memory_init(&boot_info);
 	print_memory(&boot_info);
 	platform_init();
+	serial_input_init();
+	serial_rx_start();
 
 	hvm_init();
 	sched_init();

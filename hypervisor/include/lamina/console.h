@@ -27,6 +27,10 @@ void console_register(struct console_driver *drv);
  */
 void console_force_unlock(void);
 
+/* Bytes printed since boot: a caller can tell whether anything else was
+ * printed after its own output. */
+uint64_t console_output_count(void);
+
 /* Copy up to len bytes of the console ring, oldest first; returns count. */
 size_t console_ring_read(char *buf, size_t len);
 

@@ -13,6 +13,7 @@
 
 struct domain;
 struct grant_table;
+struct domain_console;
 
 /* Why a vCPU cannot run (vcpu.pause_flags, changed atomically). */
 #define VPF_blocked	(1UL << 0)	/* SCHEDOP_block or HLT: until an event */
@@ -114,6 +115,7 @@ struct domain {
 	struct arch_domain arch;	/* x86: CPUID/MSR policy... */
 	struct guest_line line_e9;	/* port 0xE9 output */
 	struct guest_line line_con;	/* console_io from domUs */
+	struct domain_console *console;	/* its console ring, or NULL */
 	struct domain *next_in_list;	/* domain list, by domid */
 };
 
@@ -197,7 +199,10 @@ int vcpu_register_info(struct vcpu *v, uint64_t gfn, uint32_t offset);
 /* Set v's evtchn_upcall_pending; kick v if it was clear. */
 void vcpu_mark_events_pending(struct vcpu *v);
 
-/* Append guest output to a line buffer, printing "(dN) line" lines. */
+/*
+ * Append guest output to a line buffer, printing "(dN) line" lines.
+ * Characters other than printable ASCII, tab and newline are dropped.
+ */
 void guest_line_put(struct domain *d, struct guest_line *l, char c);
 
 

@@ -13,6 +13,7 @@ enum lock_level {
 	LOCK_LEVEL_TEST_HIGH	= 20,	/* unit tests only */
 	LOCK_LEVEL_DOMLIST	= 40,	/* the domain list */
 	LOCK_LEVEL_GNTTAB	= 50,	/* a grant table: maps, allocates */
+	LOCK_LEVEL_CONSOLE_RX	= 55,	/* dom0's serial input: copies out */
 	LOCK_LEVEL_DOMAIN	= 60,	/* a domain's pages: allocates */
 	LOCK_LEVEL_P2M		= 70,	/* a domain's p2m: allocates, flushes */
 	/* A domain's event channels: allocates, wakes vCPUs. Two domains'

@@ -12,6 +12,7 @@
 enum softirq {
 	TIMER_SOFTIRQ,
 	SCHEDULE_SOFTIRQ,	/* choose this CPU's next vCPU */
+	CONSOLE_SOFTIRQ,	/* boot CPU: serial input, console rings */
 	NR_SOFTIRQS
 };
 

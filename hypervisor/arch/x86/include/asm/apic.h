@@ -68,6 +68,12 @@ uint32_t lapic_timer_calibrate(void);
 
 /* Mask every IO-APIC pin and the legacy PICs. */
 void ioapic_mask_all(void);
+/*
+ * Unmask ISA IRQ irq (through the MADT's override, if any) as vector,
+ * fixed delivery to the local APIC apic_id. Returns its GSI, or -ENODEV
+ * when no IO-APIC has it. Boot CPU, after ioapic_mask_all().
+ */
+int ioapic_route_isa_irq(unsigned int irq, uint8_t vector, uint32_t apic_id);
 void pic_disable(void);
 
 #endif /* ASM_X86_APIC_H */

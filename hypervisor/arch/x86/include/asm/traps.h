@@ -5,6 +5,7 @@
 #include <asm/regs.h>
 
 /* Vectors the hypervisor uses for its own interrupts. */
+#define VECTOR_SERIAL		0xe0	/* the console UART's IRQ */
 #define VECTOR_TIMER		0xf0	/* LAPIC timer */
 #define VECTOR_KICK		0xf1	/* wake a CPU to run its softirqs */
 #define VECTOR_VMCS_CLEAR	0xf2	/* VMX: VMCLEAR a VMCS active here */
