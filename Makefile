@@ -147,13 +147,17 @@ iso: hypervisor
 	sh tests/boot/mkiso.sh $(O)/lamina $(O)/lamina.iso
 
 # ---- running ---------------------------------------------------------------
+# make run: Debian's kernel (the newest /boot/vmlinuz-*) as dom0 with the
+# busybox initramfs, its shell on hvc0 (console_io); `poweroff -f` ends it.
 # make run GUEST=hello [GUEST_ARGS="test=NAME"]: a reference guest as dom0.
+DOM0_KERNEL ?= $(lastword $(sort $(wildcard /boot/vmlinuz-*)))
+DOM0_ARGS ?= console=hvc0 pci=off
 QEMU_RUN = qemu-system-x86_64 -accel tcg -cpu max -M q35 -m 1024 -smp 2 \
 	-nographic -no-reboot -kernel $(O)/lamina \
 	-append "console=com1 com1=115200,8n1 $(LAMINA_ARGS)" \
-	$(if $(GUEST),-initrd "$(O)/guests/$(GUEST).elf $(GUEST_ARGS)")
+	-initrd "$(if $(GUEST),$(O)/guests/$(GUEST).elf $(GUEST_ARGS),$(DOM0_KERNEL) $(DOM0_ARGS),$(INITRAMFS))"
 run: deps
-	$(MAKE) hypervisor $(if $(GUEST),guests)
+	$(MAKE) hypervisor $(if $(GUEST),guests,$(INITRAMFS))
 	$(QEMU_RUN)
 
 # ---- tests -----------------------------------------------------------------
@@ -196,6 +200,7 @@ test: deps
 	$(MAKE) xenstore-test
 	$(MAKE) boot-test
 	$(MAKE) bochs-test BOCHS_K='vmx-dom0-(hello|cpumodes|lapic-smp1)'
+	$(MAKE) linux-test
 
 # Debian's kernel under Lamina, to its busybox shell (tests/linux/).
 INITRAMFS := $(O)/linux/initramfs.cpio.gz
