@@ -200,7 +200,6 @@ test: deps
 	$(MAKE) xenstore-test
 	$(MAKE) boot-test
 	$(MAKE) bochs-test BOCHS_K='vmx-dom0-(hello|cpumodes|lapic-smp1)'
-	$(MAKE) linux-test
 
 # Debian's kernel under Lamina, to its busybox shell (tests/linux/).
 INITRAMFS := $(O)/linux/initramfs.cpio.gz
