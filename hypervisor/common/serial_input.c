@@ -7,7 +7,7 @@
  * rxq, a single-producer single-consumer queue, until the console
  * softirq, also on the boot CPU, gives it to the input focus:
  *
- *   Lamina               nothing reads it: there are no debug keys yet
+ *   Lamina               each byte is a debug key (common/keyhandler.c)
  *   the hardware domain  hwdom_rx, read with CONSOLEIO_read (Xen keeps
  *                        the same 128 bytes and drops what overflows),
  *                        and VIRQ_CONSOLE raised
@@ -24,6 +24,7 @@
 #include <lamina/domain.h>
 #include <lamina/domain_console.h>
 #include <lamina/event.h>
+#include <lamina/keyhandler.h>
 #include <lamina/lib.h>
 #include <lamina/serial_input.h>
 #include <lamina/smp.h>
@@ -109,12 +110,19 @@ long serial_input_hwdom_read(size_t len, serial_deliver_fn deliver,
 	return rc ? rc : (long)done;
 }
 
-/* Give buf to the focus domain; to nobody when it is gone. */
+/* Give buf to the focus: a domain (nobody when it is gone), or Lamina's
+ * debug keys. */
 static void deliver(const char *buf, size_t n)
 {
 	struct domain *d;
+	size_t i;
 
-	if (!n || focus == FOCUS_LAMINA)
+	if (focus == FOCUS_LAMINA) {
+		for (i = 0; i < n; i++)
+			handle_keypress(buf[i]);
+		return;
+	}
+	if (!n)
 		return;
 	d = domain_get_by_id(focus);
 	if (!d)
@@ -156,8 +164,8 @@ static void find_next(struct domain *d, void *arg)
 static void announce(void)
 {
 	if (focus == FOCUS_LAMINA)
-		printk("(lamina) *** Serial input to Lamina, which has no "
-		       "debug keys: ignored");
+		printk("(lamina) *** Serial input to Lamina: debug keys, "
+		       "'h' lists them");
 	else
 		printk("(lamina) *** Serial input to DOM%u", focus);
 	printk(" (type 'CTRL-a' three times to switch input)\n");

@@ -13,7 +13,7 @@ CTRL_A3 = "\x01\x01\x01"
 
 
 def switched(to):
-    what = (r"Lamina, which has no debug keys: ignored" if to is None
+    what = (r"Lamina: debug keys, 'h' lists them" if to is None
             else f"DOM{to}")
     return (rf"\(lamina\) \*\*\* Serial input to {what} \(type 'CTRL-a' "
             r"three times to switch input\)")
@@ -39,11 +39,20 @@ def no_escapes(log):
 def cases(Case, Dtb, Send):
     c = []
     # Xen's module convention: the hardware domain reads its input with
-    # CONSOLEIO_read; input to Lamina is dropped. The UART's interrupt,
-    # then (com1=...,0: IRQ 0) its poll timer.
+    # CONSOLEIO_read; input to Lamina is debug keys (an unknown one is
+    # refused, none reaches a domain). The UART's interrupt, then
+    # (com1=...,0: IRQ 0) its poll timer.
     dom0 = [switched(0), r"[\r\n]conring: waiting for input",
             Send("hello dom0\r"), got(None, "hello dom0"),
-            Send(CTRL_A3), switched(None), Send("lost\r"),
+            Send(CTRL_A3), switched(None),
+            Send("h"), r"\(lamina\) 'h': debug keys",
+            r"\(lamina\)   q  domains and vCPUs",
+            Send("q"), r"\(lamina\) 'q': domains \(1\)",
+            r"\(lamina\) d0 \(hardware\): live, pause count 0",
+            r"\(lamina\)   d0v0: (running|runnable|blocked) on CPU \d",
+            r"\(lamina\)     upcall pending \d mask \d sel 0x[0-9a-f]+",
+            Send("lost\r"),
+            r"\(lamina\) 'l': no such debug key \('h' lists them\)",
             Send(CTRL_A3), switched(0),
             Send("bye\r"), got(None, "bye"), r"[\r\n]\d+ passed, 0 failed",
             r"\(lamina\) domain 0 shut down \(poweroff\)",

@@ -357,6 +357,22 @@ def qemu_cmd(case, image, iso, guests, tmp):
     return cmd
 
 
+def dump_state(child):
+    """A case that timed out: move the serial input to Lamina (Ctrl-A
+    three times, doubled for QEMU's mon:stdio, until it says so) and
+    press its 'q' debug key, so that the log shows every vCPU's state."""
+    try:
+        for _ in range(8):
+            child.send("\x01\x01" * 3)
+            if child.expect([r"Serial input to Lamina", r"Serial input to "
+                             r"DOM\d+", pexpect.TIMEOUT], timeout=5) == 0:
+                child.send("q")
+                child.expect(pexpect.TIMEOUT, timeout=3)
+                return
+    except pexpect.EOF:
+        pass
+
+
 def run_case(case, image, iso, guests, verbose):
     with tempfile.TemporaryDirectory() as tmp:
         cmd = qemu_cmd(case, image, iso, guests, tmp)
@@ -403,6 +419,8 @@ def run_case(case, image, iso, guests, verbose):
                 why += ", timed " + " ".join(timings) + " s"
         except (pexpect.TIMEOUT, pexpect.EOF, AssertionError) as e:
             ok = False
+            if isinstance(e, pexpect.TIMEOUT):
+                dump_state(child)
             why = (f"waiting for /{pat}/: {type(e).__name__}"
                    if not isinstance(e, AssertionError) else str(e))
             child.terminate(force=True)

@@ -9,12 +9,14 @@ off or reboots it. Ends with 'N passed, N failed'.
 
 Usage: run.py --image build/lamina --initramfs build/linux/initramfs.cpio.gz
               [--kernel /boot/vmlinuz-...] [-k PATTERN] [-v]
+              [--logdir DIR]
 """
 import argparse
 import datetime
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -193,6 +195,7 @@ def main():
     p.add_argument("--kernel", default=sorted(glob.glob("/boot/vmlinuz-*"))[-1])
     p.add_argument("-k", default="")
     p.add_argument("-v", action="store_true")
+    p.add_argument("--logdir", help="keep each case's serial log here")
     a = p.parse_args()
     passed = failed = 0
     for case in CASES:
@@ -207,6 +210,10 @@ def main():
                 ok, why = True, f"{time.monotonic() - start:.1f}s"
             except (pexpect.TIMEOUT, pexpect.EOF, AssertionError) as e:
                 ok, why = False, f"{type(e).__name__}: {str(e)[:200]}"
+            if a.logdir:
+                os.makedirs(a.logdir, exist_ok=True)
+                shutil.copy(os.path.join(tmp, "serial.log"),
+                            os.path.join(a.logdir, case.name + ".log"))
             if not ok or a.v:
                 with open(os.path.join(tmp, "serial.log"),
                           errors="replace") as f:
