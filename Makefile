@@ -3,8 +3,9 @@
 #                   reference guests: build/guests/)
 #   make run        set up, build, boot under QEMU on the serial console
 #   make test       set up, build, run every test that make test covers
-#   make bochs-test VMX boot tests under Bochs (about a minute; make test
-#                   runs three of them: BOCHS_K selects, as bochs.py -k)
+#   make bochs-test VMX and SVM (NRIP save) boot tests under Bochs (two or
+#                   three minutes; make test runs six of them: BOCHS_K
+#                   selects, as bochs.py -k)
 #   make iso        GRUB rescue ISO (build/lamina.iso)
 #   make bench      benchmarks (boot time, Lamina against Xen 4.17,
 #                   xenstored); not part of make test
@@ -168,8 +169,9 @@ boot-test: hypervisor iso guests config-builds
 	$(PYTHON) tests/boot/run.py --image $(O)/lamina --iso $(O)/lamina.iso \
 		--guests $(O)/guests
 
-# VMX: QEMU TCG has none, Bochs has VT-x with EPT and unrestricted guest.
-# Boots build/lamina and the VMX-only build (from config-builds).
+# VMX: QEMU TCG has none, Bochs has VT-x with EPT and unrestricted guest;
+# SVM with NRIP save, which QEMU TCG lacks. Boots build/lamina and the
+# VMX-only and SVM-only builds (from config-builds).
 bochs-test: hypervisor guests config-builds
 	$(PYTHON) tests/boot/bochs.py --build $(O) $(if $(BOCHS_K),-k '$(BOCHS_K)')
 
@@ -199,7 +201,8 @@ test: deps
 	$(MAKE) unit-test
 	$(MAKE) xenstore-test
 	$(MAKE) boot-test
-	$(MAKE) bochs-test BOCHS_K='vmx-dom0-(hello|cpumodes|lapic-smp1)'
+	$(MAKE) bochs-test \
+		BOCHS_K='vmx-dom0-(hello|cpumodes|lapic-smp1)|svm-dom0-(hello|cpumodes|exits)'
 
 # Debian's kernel under Lamina, to its busybox shell (tests/linux/).
 INITRAMFS := $(O)/linux/initramfs.cpio.gz

@@ -2,7 +2,7 @@
 # string I/O, guest-virtual copies, xen_version, MMIO emulation, the
 # vLAPIC, INIT/SIPI and vcpu_op; on a simulated domain (hvm_env.c) whose
 # guest RAM sits in the real p2m; the SVM back end's guest-state
-# operations on a VMCB in host memory.
+# operations and instruction lengths on a VMCB in host memory.
 UNIT_SUITES += cpuid msr hvm_emulate xen_version svm_guest mmio vlapic \
 	vcpu_op
 UNIT_SRCS += hypervisor/arch/x86/hvm/cpuid.c hypervisor/arch/x86/hvm/msr.c \
@@ -14,4 +14,5 @@ UNIT_SRCS += hypervisor/arch/x86/hvm/cpuid.c hypervisor/arch/x86/hvm/msr.c \
 	hypervisor/arch/x86/hvm/guest_walk.c hypervisor/arch/x86/hvm/insn.c \
 	hypervisor/common/version.c hypervisor/common/cmdline.c \
 	hypervisor/arch/x86/mm/p2m.c hypervisor/common/page_alloc.c \
-	hypervisor/arch/x86/hvm/svm/guest.c tests/unit/hvm_env.c
+	hypervisor/arch/x86/hvm/svm/guest.c hypervisor/arch/x86/hvm/svm/insn.c \
+	tests/unit/hvm_env.c

@@ -3,7 +3,10 @@
  * The SVM back end's guest-state operations (hvm/svm/guest.c) on a VMCB
  * in host memory: exception injection through EVENTINJ (error codes,
  * CR2, combining with an event already being delivered, the triple
- * fault), segment bases, the decoding mode and the paging state.
+ * fault), segment bases, the decoding mode and the paging state; and
+ * the intercepted instruction's length (hvm/svm/insn.c): from the
+ * VMCB's next RIP with NRIP save, decoded from guest memory without it
+ * or when the next RIP is no length, and completing it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,9 @@
 #include <asm/hvm/guest_walk.h>
 #include <asm/hvm/svm/svm.h>
 #include <asm/processor.h>
+
+/* svm.c's, which the suite does not build: set per test. */
+bool svm_has_nrips;
 
 static struct svm_vcpu svm;
 static struct vmcb *vmcb;
@@ -140,6 +146,130 @@ START_TEST(state)
 }
 END_TEST
 
+static const struct svm_insn_enc enc_cpuid = { INSN_MAP_0F, 0xa2, -1 };
+static const struct svm_insn_enc enc_tsc[] = {
+	{ INSN_MAP_0F, 0x31, -1 },		/* RDTSC */
+	{ INSN_MAP_0F, 0x01, 0xf9 },		/* RDTSCP */
+};
+
+#define RIP	0x2000ULL
+
+/* 32-bit code at RIP in guest RAM (the env's mode and the VMCB's). */
+static void put_insn(const char *bytes, size_t n)
+{
+	vmcb->cs.attrib = SVM_ATTR_CODE32;
+	v->regs.rip = RIP;
+	memcpy(hvm_env_gpa(RIP), bytes, n);
+	svm.insn_valid = false;
+}
+
+/* NRIP save: the next RIP gives the length; the bytes are not read. */
+START_TEST(len_from_nrip)
+{
+	unsigned int which = 7;
+
+	svm_has_nrips = true;
+	put_insn("\xf4", 1);			/* HLT: no CPUID there */
+	vmcb->nrip = RIP + 2;
+	ck_assert_uint_eq(svm_insn_len(v, &enc_cpuid), 2);
+	ck_assert(!svm.insn_valid);
+	ck_assert_uint_eq(env.nr_exc, 0);
+	/* Any of several encodings: which one is not known (0). */
+	vmcb->nrip = RIP + 3;
+	ck_assert_uint_eq(svm_insn_len_of(v, enc_tsc, 2, &which), 3);
+	ck_assert_uint_eq(which, 0);
+	/* 15 bytes, the longest instruction, is a length. */
+	vmcb->nrip = RIP + INSN_MAX_LEN;
+	ck_assert_uint_eq(svm_insn_len(v, &enc_cpuid), INSN_MAX_LEN);
+	ck_assert_uint_eq(svm.nrip_lens, 3);
+	ck_assert_uint_eq(svm.decoded_lens, 0);
+	ck_assert_uint_eq(env.nr_exc, 0);
+}
+END_TEST
+
+/* A next RIP that is no length (0, beyond 15 bytes, behind RIP: an IP
+ * that wrapped): decoded instead, and checked against the exit. */
+START_TEST(len_nrip_not_a_length)
+{
+	static const uint64_t bad[] = { RIP, RIP + INSN_MAX_LEN + 1, RIP - 1,
+					0 };
+	unsigned int i, which = 7;
+
+	svm_has_nrips = true;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		put_insn("\x0f\xa2", 2);		/* CPUID */
+		vmcb->nrip = bad[i];
+		ck_assert_uint_eq(svm_insn_len(v, &enc_cpuid), 2);
+		ck_assert(svm.insn_valid);
+	}
+	put_insn("\x0f\x01\xf9", 3);		/* RDTSCP */
+	vmcb->nrip = 0;
+	ck_assert_uint_eq(svm_insn_len_of(v, enc_tsc, 2, &which), 3);
+	ck_assert_uint_eq(which, 1);
+	/* Other bytes than the exit says: #GP, no length. */
+	put_insn("\xf4", 1);
+	ck_assert_uint_eq(svm_insn_len(v, &enc_cpuid), 0);
+	ck_assert_uint_eq(env.nr_exc, 1);
+	ck_assert_uint_eq(env.exc[0].vec, X86_EXC_GP);
+	ck_assert_uint_eq(svm.nrip_lens, 0);
+	ck_assert_uint_eq(svm.decoded_lens, ARRAY_SIZE(bad) + 2);
+}
+END_TEST
+
+/* Without NRIP save the next RIP is never used, even when it looks
+ * right: the bytes decide (QEMU leaves the field alone). */
+START_TEST(len_without_nrip)
+{
+	svm_has_nrips = false;
+	put_insn("\x0f\xa2", 2);
+	vmcb->nrip = RIP + 5;
+	ck_assert_uint_eq(svm_insn_len(v, &enc_cpuid), 2);
+	put_insn("\xf4", 1);
+	vmcb->nrip = RIP + 2;
+	ck_assert_uint_eq(svm_insn_len(v, &enc_cpuid), 0);
+	ck_assert_uint_eq(env.nr_exc, 1);
+	ck_assert_uint_eq(env.exc[0].vec, X86_EXC_GP);
+	/* The fetch faults: the guest gets the #PF, no length. */
+	env.cr0 |= X86_CR0_PG;
+	env.cr3 = 0x100000;
+	memset(hvm_env_gpa(0x100000), 0, PAGE_SIZE);
+	put_insn("\x0f\xa2", 2);
+	ck_assert_uint_eq(svm_insn_len(v, &enc_cpuid), 0);
+	ck_assert_uint_eq(env.nr_exc, 2);
+	ck_assert_uint_eq(env.exc[1].vec, X86_EXC_PF);
+	ck_assert_uint_eq(svm.nrip_lens, 0);
+	ck_assert_uint_eq(svm.decoded_lens, 3);
+}
+END_TEST
+
+/* Completion: IP wraps as the CPU's does, RF and the interrupt shadow
+ * go, TF gives the single-step #DB with DR6.BS. */
+START_TEST(complete)
+{
+	put_insn("\x0f\xa2", 2);
+	v->regs.rflags = (1ULL << 16) | 2;	/* RF */
+	vmcb->interrupt_shadow = SVM_INTERRUPT_SHADOW;
+	svm_skip(v, 2);
+	ck_assert_uint_eq(v->regs.rip, RIP + 2);
+	ck_assert_uint_eq(v->regs.rflags, 2);
+	ck_assert_uint_eq(vmcb->interrupt_shadow, 0);
+	ck_assert_uint_eq(env.nr_exc, 0);
+	vmcb->cs.attrib = 0;			/* 16-bit */
+	v->regs.rip = 0xffff;
+	svm_skip(v, 2);
+	ck_assert_uint_eq(v->regs.rip, 1);
+	vmcb->cs.attrib = SVM_ATTR_CODE32;
+	v->regs.rip = 0xffffffffULL;
+	v->regs.rflags = (1ULL << 8) | 2;	/* TF */
+	vmcb->dr6 = 0xffff0ff0;
+	svm_skip(v, 1);
+	ck_assert_uint_eq(v->regs.rip, 0);
+	ck_assert_uint_eq(env.nr_exc, 1);
+	ck_assert_uint_eq(env.exc[0].vec, X86_EXC_DB);
+	ck_assert_uint_eq(vmcb->dr6, 0xffff4ff0);
+}
+END_TEST
+
 SUITE(svm_guest)
 {
 	Suite *s = suite_create("svm_guest");
@@ -149,6 +279,10 @@ SUITE(svm_guest)
 	tcase_add_test(tc, inject_basic);
 	tcase_add_test(tc, inject_combine);
 	tcase_add_test(tc, state);
+	tcase_add_test(tc, len_from_nrip);
+	tcase_add_test(tc, len_nrip_not_a_length);
+	tcase_add_test(tc, len_without_nrip);
+	tcase_add_test(tc, complete);
 	suite_add_tcase(s, tc);
 	return s;
 }

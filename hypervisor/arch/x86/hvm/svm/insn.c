@@ -40,14 +40,20 @@ bool svm_insn_is(const struct insn *in, const struct svm_insn_enc *enc)
 unsigned int svm_insn_len_of(struct vcpu *v, const struct svm_insn_enc *encs,
 			     unsigned int n, unsigned int *which)
 {
-	uint64_t nrip_len = svm_vmcb(v)->nrip - v->regs.rip;
+	struct svm_vcpu *s = v->hvm;
+	uint64_t nrip_len = s->vmcb->nrip - v->regs.rip;
 	const struct insn *in;
 	unsigned int i;
 
 	if (which)
 		*which = 0;
-	if (svm_has_nrips && nrip_len && nrip_len <= INSN_MAX_LEN)
+	/* A next RIP that is no instruction length (a 16-bit IP that
+	 * wrapped, say): decode rather than trust it. */
+	if (svm_has_nrips && nrip_len && nrip_len <= INSN_MAX_LEN) {
+		s->nrip_lens++;
 		return nrip_len;
+	}
+	s->decoded_lens++;
 	in = svm_insn(v);
 	if (!in)
 		return 0;

@@ -71,6 +71,37 @@ static const struct hvm_ops svm_ops = {
 	.hypercall_insn = { 0x0f, 0x01, 0xd9 },	/* VMMCALL */
 };
 
+/*
+ * CPUID 0x8000000A EDX, by bit, named as Linux's /proc/cpuinfo names
+ * them. Only NPT (required) and NRIP save (used when present) change
+ * what Lamina does; the rest is listed so that a boot log says what
+ * the CPU (or emulator) offers.
+ */
+static const char *const svm_feature_names[32] = {
+	[0] = "npt", [1] = "lbrv", [2] = "svm_lock", [3] = "nrip_save",
+	[4] = "tsc_scale", [5] = "vmcb_clean", [6] = "flushbyasid",
+	[7] = "decodeassists", [10] = "pausefilter", [12] = "pfthreshold",
+	[13] = "avic", [15] = "v_vmsave_vmload", [16] = "vgif",
+	[17] = "gmet", [20] = "v_spec_ctrl", [28] = "svme_addr_chk",
+};
+
+static void svm_print_features(uint32_t edx, uint32_t asids)
+{
+	char names[160] = "";
+	unsigned int bit;
+
+	for (bit = 0; bit < 32; bit++) {
+		if (!(edx & (1U << bit)) || !svm_feature_names[bit])
+			continue;
+		if (names[0])
+			strlcat(names, " ", sizeof(names));
+		strlcat(names, svm_feature_names[bit], sizeof(names));
+	}
+	printk("(lamina) SVM: NPT, %u ASIDs, %s (CPUID 0x8000000a EDX %#x: "
+	       "%s)\n", asids, edx & SVM_FEAT_NRIPS ? "NRIP save" :
+	       "no NRIP save", edx, names);
+}
+
 const struct hvm_ops *svm_probe(void)
 {
 	uint32_t a, b, c, d;
@@ -92,7 +123,6 @@ const struct hvm_ops *svm_probe(void)
 	}
 	svm_nr_asids = b;
 	svm_has_nrips = d & SVM_FEAT_NRIPS;
-	printk("(lamina) SVM: NPT, %u ASIDs%s\n", b,
-	       d & SVM_FEAT_NRIPS ? "" : ", no NRIP save");
+	svm_print_features(d, b);
 	return &svm_ops;
 }

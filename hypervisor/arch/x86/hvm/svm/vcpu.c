@@ -89,6 +89,10 @@ void svm_vcpu_destroy(struct vcpu *v)
 
 	if (!s)
 		return;
+	if (s->nrip_lens || s->decoded_lens)
+		printk("(lamina) d%uv%u: instruction lengths: %lu from NRIP "
+		       "save, %lu decoded\n", v->domain->domain_id,
+		       v->vcpu_id, s->nrip_lens, s->decoded_lens);
 	if (s->vmcb)
 		free_xenheap_pages(s->vmcb, 0);
 	if (s->iopm)
@@ -199,12 +203,21 @@ unsigned int svm_vcpu_cpl(struct vcpu *v)
 	return (vmcb->ss.attrib >> 5) & 3;
 }
 
+/*
+ * VMRUN loads the guest's CR2 from the VMCB, except in Bochs's SVM (2.7,
+ * and its source since), which leaves the CPU's: the guest would see
+ * another vCPU's fault address, or not the one of a #PF injected here.
+ * The CPU's CR2 is made the VMCB's first (after an exit they are equal,
+ * the CPU keeping the guest's, so this rarely writes).
+ */
 static void regs_to_vmcb(struct vcpu *v, struct vmcb *vmcb)
 {
 	vmcb->rax = v->regs.rax;
 	vmcb->rsp = v->regs.rsp;
 	vmcb->rip = v->regs.rip;
 	vmcb->rflags = v->regs.rflags;
+	if (read_cr2() != vmcb->cr2)
+		write_cr2(vmcb->cr2);
 }
 
 static void vmcb_to_regs(struct vcpu *v, struct vmcb *vmcb)

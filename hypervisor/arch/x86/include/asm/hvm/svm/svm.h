@@ -35,6 +35,9 @@ struct svm_vcpu {
 	struct insn insn;
 	/* An NMI was injected and the guest has not reached IRET yet. */
 	bool nmi_blocked;
+	/* Intercepted instructions whose length came from the VMCB's next
+	 * RIP, and those decoded (svm_insn_len_of()); printed at destroy. */
+	unsigned long nrip_lens, decoded_lens;
 };
 
 static inline struct vmcb *svm_vmcb(struct vcpu *v)
