@@ -53,6 +53,7 @@ static unsigned int xen_convention(const struct boot_info *bi,
 		.kernel = 0, .ramdisk = bi->nr_modules > 1 ? 1 : -1,
 		.cmdline = bootfdt_module_args(bi->modules[0].string),
 	};
+	cpumask_fill(&d->affinity);
 	printk("(lamina) boot domains: Xen's module convention: dom0 kernel "
 	       "module 0%s\n", d->ramdisk == 1 ? ", initrd module 1" : "");
 	return 1;
@@ -71,7 +72,8 @@ static void from_fdt(const struct boot_domain_config *c, bool hardware,
 		.domid = c->domid, .is_hardware = hardware,
 		.is_control = hardware ||
 			      (c->permissions & BOOT_PERMISSION_CONTROL),
-		.max_vcpus = c->vcpus, .weight = c->weight,
+		.max_vcpus = c->vcpus, .weight = c->weight, .cap = c->cap,
+		.pinned = c->pinned, .affinity = c->affinity,
 		/* KiB to whole pages; absurd sizes stay absurd (no wrap). */
 		.mem = ALIGN_UP(MIN(c->memory_kib, UINT64_MAX >> 12), 4) << 10,
 		.kernel = (unsigned int)c->kernel_mb_index,
@@ -79,7 +81,35 @@ static void from_fdt(const struct boot_domain_config *c, bool hardware,
 	};
 }
 
+/*
+ * A cpu-affinity must name an online CPU (Xen refuses a hard affinity
+ * without one); the others it names stay in the mask, unused.
+ */
+static bool affinity_usable(const struct boot_domain_config *c,
+			    const cpumask_t *online)
+{
+	cpumask_t on, off;
+	char list[64];
+
+	if (!c->pinned)
+		return true;
+	cpumask_and(&on, &c->affinity, online);
+	if (cpumask_empty(&on)) {
+		printk("(lamina) d%u: cpu-affinity %s names no online CPU: "
+		       "not built\n", c->domid,
+		       cpumask_print(list, sizeof(list), &c->affinity));
+		return false;
+	}
+	cpumask_andnot(&off, &c->affinity, online);
+	if (!cpumask_empty(&off))
+		printk("(lamina) d%u: cpu-affinity: CPUs %s not online, "
+		       "unused\n", c->domid,
+		       cpumask_print(list, sizeof(list), &off));
+	return true;
+}
+
 static unsigned int hyperlaunch(const struct boot_info *bi, unsigned int idx,
+				const cpumask_t *online,
 				struct boot_domain *doms, unsigned int max)
 {
 	static struct boot_domain_config cfg[BOOTFDT_MAX_DOMAINS];
@@ -105,6 +135,8 @@ static unsigned int hyperlaunch(const struct boot_info *bi, unsigned int idx,
 			       cfg[hw].domid);
 			continue;
 		}
+		if (!affinity_usable(&cfg[i], online))
+			continue;
 		if (is_hw)
 			hw = (int)i;
 		from_fdt(&cfg[i], is_hw, &doms[nr++]);
@@ -124,6 +156,7 @@ unsigned int boot_domains_describe(const struct boot_info *bi,
 	if (!max)
 		return 0;
 	if (fdt >= 0)
-		return hyperlaunch(bi, (unsigned int)fdt, doms, max);
+		return hyperlaunch(bi, (unsigned int)fdt, &o->cpus_online,
+				   doms, max);
 	return xen_convention(bi, o, free_pages, doms);
 }

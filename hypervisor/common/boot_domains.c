@@ -118,24 +118,45 @@ static int plan_memory(const struct boot_info *bi, struct build *b)
 	return 0;
 }
 
-static struct domain *create(const struct boot_domain *bd)
+/* The cpu-affinity on every vCPU (boot_config.c checked it names an
+ * online CPU). */
+static int pin(struct domain *d, const struct boot_domain *bd)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; bd->pinned && i < d->max_vcpus; i++) {
+		rc = vcpu_set_affinity(d->vcpu[i], &bd->affinity);
+		if (rc) {
+			printk("(lamina) d%u: cannot pin vCPU %u (%d)\n",
+			       bd->domid, i, rc);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* NULL after a message; or the domain, with *rc set if unusable. */
+static struct domain *create(const struct boot_domain *bd, int *rc)
 {
 	struct domain_config cfg = {
 		.domid = (domid_t)bd->domid, .is_hardware = bd->is_hardware,
 		.max_vcpus = bd->max_vcpus, .weight = bd->weight,
+		.cap = bd->cap,
 	};
 	struct domain *d;
-	int rc;
 
 	if (bd->max_vcpus > DOMAIN_MAX_VCPUS) {
 		printk("(lamina) d%u: %u vCPUs, at most %u\n", bd->domid,
 		       bd->max_vcpus, DOMAIN_MAX_VCPUS);
 		return NULL;
 	}
-	d = domain_create(&cfg, &rc);
+	d = domain_create(&cfg, rc);
 	if (!d)
 		printk("(lamina) d%u: cannot create the domain (%d%s)\n",
-		       bd->domid, rc, rc == -EEXIST ? ": domid in use" : "");
+		       bd->domid, *rc, *rc == -EEXIST ? ": domid in use" : "");
+	else
+		*rc = pin(d, bd);
 	return d;
 }
 
@@ -242,11 +263,17 @@ static void print_built(const struct boot_info *bi, const struct build *b)
 {
 	const struct boot_domain *bd = b->bd;
 	const char *s;
+	char cpus[64];
 
-	printk("(lamina) d%u: %lu MiB, %u vCPU%s, weight %u%s", bd->domid,
+	printk("(lamina) d%u: %lu MiB, %u vCPU%s, weight %u", bd->domid,
 	       (unsigned long)(bd->mem >> 20), bd->max_vcpus,
-	       bd->max_vcpus == 1 ? "" : "s", bd->weight,
-	       bd->is_hardware ? ", hardware domain" : "");
+	       bd->max_vcpus == 1 ? "" : "s", bd->weight);
+	if (bd->cap)
+		printk(", cap %u%%", bd->cap);
+	if (bd->pinned)
+		printk(", on CPUs %s", cpumask_print(cpus, sizeof(cpus),
+						     &bd->affinity));
+	printk("%s", bd->is_hardware ? ", hardware domain" : "");
 	print_module("kernel", &bi->modules[bd->kernel], bd->kernel);
 	if (b->k.is_bzimage) {
 		print_mb(" (bzImage, xz %lu.%u MB", b->k.xz_len);
@@ -290,8 +317,11 @@ static int build_one(const struct boot_info *bi, const struct boot_domain *bd,
 	if (!rc)
 		rc = plan_memory(bi, &b);
 	if (!rc) {
-		*d = create(bd);
-		rc = *d ? fill(*d, &b) : -EINVAL;
+		*d = create(bd, &rc);
+		if (!*d)
+			rc = -EINVAL;
+		else if (!rc)
+			rc = fill(*d, &b);
 	}
 	if (!rc)
 		print_built(bi, &b);
@@ -328,6 +358,11 @@ int boot_domains_create(const struct boot_info *bi)
 	};
 	unsigned int nr, i, n = 0, nf = 0;
 	struct domain *d;
+
+	cpumask_clear(&o.cpus_online);
+	for (i = 0; i < CONFIG_NR_CPUS; i++)
+		if (sched_cpu_online(i))
+			cpumask_set(&o.cpus_online, i);
 
 	nr = boot_domains_describe(bi, &o, page_alloc_free_pages(), descs,
 				   ARRAY_SIZE(descs));

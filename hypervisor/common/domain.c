@@ -271,15 +271,21 @@ static bool vcpus_off_cpu(const struct domain *d)
 	return true;
 }
 
-/* Each vCPU's run time, of the domain's life since domain_start(). */
+/*
+ * Each vCPU's run time, of the domain's life since domain_start(), and
+ * the CPUs it ran on (no vCPU of the domain is on a CPU any more).
+ */
 static void print_runtimes(const struct domain *d)
 {
 	s_time_t life = d->start_time ? NOW() - d->start_time : 0;
+	char cpus[64];
 	unsigned int i;
 
 	for (i = 0; i < d->max_vcpus; i++)
-		printk("(lamina) d%uv%u ran %lu ms of %lu\n", d->domain_id, i,
-		       vcpu_runtime(d->vcpu[i]) / 1000000, life / 1000000);
+		printk("(lamina) d%uv%u ran %lu ms of %lu, on CPUs %s\n",
+		       d->domain_id, i, vcpu_runtime(d->vcpu[i]) / 1000000,
+		       life / 1000000, cpumask_print(cpus, sizeof(cpus),
+						     &d->vcpu[i]->ran_on));
 }
 
 static void machine_follows(unsigned int reason)

@@ -492,6 +492,7 @@ static void schedule(void)
 		SV(next)->burn_from = now;
 		if (next != prev) {
 			next->is_running = true;
+			cpumask_set(&next->ran_on, cpu);
 			runstate_set(next, RUNSTATE_running, now);
 			sc->slice_end = now + TSLICE;
 		} else if (now >= sc->slice_end) {
@@ -661,6 +662,12 @@ void sched_init(void)
 	timer_init(&acct_timer, account, NULL, 0);
 	sched_init_cpu(0);
 	set_timer(&acct_timer, NOW() + ACCT_PERIOD);
+}
+
+bool sched_cpu_online(unsigned int cpu)
+{
+	return cpu < CONFIG_NR_CPUS &&
+	       __atomic_load_n(&SC(cpu)->online, __ATOMIC_SEQ_CST);
 }
 
 void sched_init_cpu(unsigned int cpu)

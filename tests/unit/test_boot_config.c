@@ -65,6 +65,8 @@ static void setup(void)
 
 	mem = harness_machine_memory(0, 16 * MOD_SIZE);
 	memset(&opts, 0, sizeof(opts));
+	cpumask_set(&opts.cpus_online, 0);	/* two CPUs online */
+	cpumask_set(&opts.cpus_online, 1);
 	set_modules(strings, ARRAY_SIZE(strings));
 }
 
@@ -102,6 +104,9 @@ START_TEST(xen_convention_kernel_only)
 	ck_assert(doms[0].is_control);
 	ck_assert_uint_eq(doms[0].max_vcpus, 1);
 	ck_assert_uint_eq(doms[0].weight, 256);
+	ck_assert_uint_eq(doms[0].cap, 0);
+	ck_assert(!doms[0].pinned);
+	ck_assert(cpumask_test(&doms[0].affinity, CONFIG_NR_CPUS - 1));
 	ck_assert_uint_eq(doms[0].mem, MiB(512));	/* the cap */
 	ck_assert_uint_eq(doms[0].kernel, 0);
 	ck_assert_int_eq(doms[0].ramdisk, -1);
@@ -140,6 +145,13 @@ START_TEST(hyperlaunch_two_domains)
 	ck_assert(doms[0].is_control);
 	ck_assert_uint_eq(doms[0].max_vcpus, 2);
 	ck_assert_uint_eq(doms[0].weight, 512);
+	ck_assert_uint_eq(doms[0].cap, 150);
+	ck_assert(doms[0].pinned);
+	ck_assert(cpumask_test(&doms[0].affinity, 0));
+	ck_assert(!cpumask_test(&doms[0].affinity, 1));
+	ck_assert(cpumask_test(&doms[0].affinity, 2));	/* kept, unused */
+	ck_assert(harness_log_has("d1: cpu-affinity: CPUs 2 not online, "
+				  "unused"));
 	ck_assert_uint_eq(doms[0].mem, MiB(512));
 	ck_assert_uint_eq(doms[0].kernel, 2);
 	ck_assert_int_eq(doms[0].ramdisk, 3);
@@ -149,6 +161,8 @@ START_TEST(hyperlaunch_two_domains)
 	ck_assert(!doms[1].is_control);
 	ck_assert_uint_eq(doms[1].max_vcpus, 1);
 	ck_assert_uint_eq(doms[1].weight, 256);
+	ck_assert_uint_eq(doms[1].cap, 0);
+	ck_assert(!doms[1].pinned);
 	ck_assert_uint_eq(doms[1].mem, GiB(4096));	/* 2^32 KiB */
 	ck_assert_uint_eq(doms[1].kernel, 4);
 	ck_assert_int_eq(doms[1].ramdisk, -1);
@@ -199,6 +213,38 @@ START_TEST(hyperlaunch_hardware_by_function)
 	ck_assert_int_eq(fdt_setprop_u32(fdt, dom1, "permissions", 1), 0);
 	ck_assert_uint_eq(describe(1000), 2);
 	ck_assert(!doms[0].is_hardware && doms[0].is_control);
+}
+END_TEST
+
+/*
+ * cpu-affinity against the CPUs online (fixture: d1 on 0 and 2): one
+ * online is enough, the others stay, unused; none online and the domain
+ * is not built (Xen refuses such a hard affinity), as if absent: here
+ * it was the hardware domain.
+ */
+START_TEST(hyperlaunch_affinity_online)
+{
+	void *fdt = put_fdt(0);
+	uint32_t all[] = { cpu_to_fdt32(0), cpu_to_fdt32(1) };
+
+	cpumask_clear(&opts.cpus_online);
+	cpumask_set(&opts.cpus_online, 2);
+	ck_assert_uint_eq(describe(1000), 2);
+	ck_assert(harness_log_has("d1: cpu-affinity: CPUs 0 not online"));
+	cpumask_clear(&opts.cpus_online);
+	cpumask_set(&opts.cpus_online, 1);
+	cpumask_set(&opts.cpus_online, 3);
+	ck_assert_uint_eq(describe(1000), 1);
+	ck_assert(harness_log_has("d1: cpu-affinity 0,2 names no online CPU: "
+				  "not built"));
+	ck_assert(harness_log_has("boot domains: no hardware domain"));
+	ck_assert_uint_eq(doms[0].domid, 7);	/* not pinned: built */
+	ck_assert_int_eq(fdt_setprop(fdt, fdt_path_offset(fdt, DOM1),
+				     "cpu-affinity", all, sizeof(all)), 0);
+	cpumask_set(&opts.cpus_online, 0);
+	ck_assert_uint_eq(describe(1000), 2);
+	ck_assert(!harness_log_has("not online"));
+	ck_assert(doms[0].pinned);
 }
 END_TEST
 
@@ -278,6 +324,7 @@ SUITE(boot_config)
 	tcase_add_test(tc, hyperlaunch_fdt_not_first);
 	tcase_add_test(tc, hyperlaunch_second_hardware_domain);
 	tcase_add_test(tc, hyperlaunch_hardware_by_function);
+	tcase_add_test(tc, hyperlaunch_affinity_online);
 	tcase_add_test(tc, hyperlaunch_memory_rounding);
 	tcase_add_test(tc, hyperlaunch_unusable_tree);
 	tcase_add_test(tc, dom0_mem_values);

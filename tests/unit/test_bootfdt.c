@@ -5,6 +5,7 @@
  * read-write functions, one rule broken at a time.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,29 @@ static void del_node(const char *path)
 	ck_assert_int_eq(fdt_del_node(tree, node(path)), 0);
 }
 
+/* m holds exactly the CPUs of the low bits of bits (CPUs 0-31). */
+static bool cpu_list_is(const cpumask_t *m, uint32_t bits)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		if (cpumask_test(m, cpu) != (cpu < 32 && (bits >> cpu) & 1))
+			return false;
+	return true;
+}
+
+static void set_cells(const char *path, const char *prop,
+		      const uint32_t *cells, unsigned int n)
+{
+	fdt32_t be[16];
+	unsigned int i;
+
+	ck_assert_uint_le(n, ARRAY_SIZE(be));
+	for (i = 0; i < n; i++)
+		be[i] = cpu_to_fdt32(cells[i]);
+	set_raw(path, prop, be, (int)(n * 4));
+}
+
 #define EXPECT_ERR(err, text) do {					\
 	int rc__ = parse();						\
 	ck_assert_int_eq(rc__, (err));					\
@@ -113,6 +137,9 @@ START_TEST(fixture)
 	ck_assert_uint_eq(doms[0].vcpus, 2);
 	ck_assert_uint_eq(doms[0].memory_kib, 0x80000);
 	ck_assert_uint_eq(doms[0].weight, 512);
+	ck_assert_uint_eq(doms[0].cap, 150);
+	ck_assert(doms[0].pinned);
+	ck_assert(cpu_list_is(&doms[0].affinity, 0x5));	/* 2, 0, 2 */
 	ck_assert_int_eq(doms[0].kernel_mb_index, 2);
 	ck_assert_int_eq(doms[0].ramdisk_mb_index, 3);
 	ck_assert_str_eq(doms[0].cmdline, "console=hvc0 root=/dev/xvda");
@@ -123,6 +150,10 @@ START_TEST(fixture)
 	ck_assert_uint_eq(doms[1].vcpus, 1);
 	ck_assert_uint_eq(doms[1].memory_kib, 0x100000000ull);
 	ck_assert_uint_eq(doms[1].weight, BOOT_DOMAIN_WEIGHT_DEFAULT);
+	ck_assert_uint_eq(doms[1].cap, 0);
+	ck_assert(!doms[1].pinned);
+	ck_assert(cpumask_test(&doms[1].affinity, 0));
+	ck_assert(cpumask_test(&doms[1].affinity, CONFIG_NR_CPUS - 1));
 	ck_assert_int_eq(doms[1].kernel_mb_index, 4);
 	ck_assert_int_eq(doms[1].ramdisk_mb_index, -1);
 	ck_assert_str_eq(doms[1].cmdline, "quiet loglevel=3");
@@ -266,6 +297,58 @@ START_TEST(vcpus_memory_weight)
 }
 END_TEST
 
+/* cap: percent of one CPU, at most 100 per vCPU (Xen's libxl). */
+START_TEST(cap_values)
+{
+	set_u32(DOM1, "cap", 200);		/* cpus = 2: the most */
+	ck_assert_int_eq(parse(), 0);
+	ck_assert_uint_eq(doms[0].cap, 200);
+	set_u32(DOM1, "cap", 201);
+	EXPECT_ERR(-EINVAL, "domain 1: cap 201% (0-200 for 2 cpus)");
+	set_u32(DOM1, "cap", 0);		/* no cap */
+	ck_assert_int_eq(parse(), 0);
+	ck_assert_uint_eq(doms[0].cap, 0);
+	set_u32(DOM7, "cap", 101);		/* cpus defaults to 1 */
+	EXPECT_ERR(-EINVAL, "domain 7: cap 101% (0-100 for 1 cpus)");
+	set_u32(DOM7, "cap", 0xffffffff);
+	EXPECT_ERR(-EINVAL, "domain 7: cap 4294967295%");
+	set_u32(DOM7, "cpus", BOOT_DOMAIN_MAX_VCPUS);
+	set_u32(DOM7, "cap", BOOT_DOMAIN_MAX_VCPUS * 100);
+	ck_assert_int_eq(parse(), 0);
+	ck_assert_uint_eq(doms[1].cap, BOOT_DOMAIN_MAX_VCPUS * 100);
+	/* The cpus check comes first: no cap message for 0 cpus. */
+	set_u32(DOM7, "cpus", 0);
+	EXPECT_ERR(-EINVAL, "domain 7: 0 cpus");
+	ck_assert(!harness_log_has("cap"));
+}
+END_TEST
+
+/* cpu-affinity: one or more u32 CPU numbers below CONFIG_NR_CPUS. */
+START_TEST(cpu_affinity_values)
+{
+	static const uint32_t last[] = { CONFIG_NR_CPUS - 1 };
+	static const uint32_t beyond[] = { 1, CONFIG_NR_CPUS };
+	static const uint32_t huge[] = { 0xffffffff };
+	char want[80];
+
+	set_cells(DOM7, "cpu-affinity", last, 1);
+	ck_assert_int_eq(parse(), 0);
+	ck_assert(doms[1].pinned);
+	ck_assert(cpumask_test(&doms[1].affinity, CONFIG_NR_CPUS - 1));
+	ck_assert(!cpumask_test(&doms[1].affinity, 0));
+	set_cells(DOM7, "cpu-affinity", beyond, 2);
+	snprintf(want, sizeof(want), "guest: cpu-affinity names CPU %u, "
+		 "beyond CONFIG_NR_CPUS (%u)", CONFIG_NR_CPUS, CONFIG_NR_CPUS);
+	EXPECT_ERR(-EINVAL, want);
+	set_cells(DOM7, "cpu-affinity", huge, 1);
+	EXPECT_ERR(-EINVAL, "cpu-affinity names CPU 4294967295");
+	/* Online or not is the builder's business (boot_config.c). */
+	del(DOM7, "cpu-affinity");
+	ck_assert_int_eq(parse(), 0);
+	ck_assert(!doms[1].pinned);
+}
+END_TEST
+
 START_TEST(mode)
 {
 	set_u32(DOM7, "mode", 5);
@@ -286,6 +369,21 @@ START_TEST(wrong_lengths)
 	setup();
 	set_raw(DOM1, "weight", NULL, 0);
 	EXPECT_ERR(-EINVAL, "weight is 0 bytes");
+	setup();
+	set_raw(DOM1, "cap", eight, 8);
+	EXPECT_ERR(-EINVAL, "cap is 8 bytes, expected one cell");
+	set_raw(DOM1, "cap", eight, 2);
+	EXPECT_ERR(-EINVAL, "cap is 2 bytes");
+	setup();
+	set_raw(DOM1, "cpu-affinity", NULL, 0);	/* empty */
+	EXPECT_ERR(-EINVAL, "domain@1: cpu-affinity is 0 bytes, expected "
+		   "one or more cells");
+	set_raw(DOM1, "cpu-affinity", eight, 6);
+	EXPECT_ERR(-EINVAL, "cpu-affinity is 6 bytes");
+	set_raw(DOM1, "cpu-affinity", eight, 1);
+	EXPECT_ERR(-EINVAL, "cpu-affinity is 1 bytes");
+	set_raw(DOM1, "cpu-affinity", "0", 2);	/* a string */
+	EXPECT_ERR(-EINVAL, "cpu-affinity is 2 bytes");
 	setup();
 	set_u32(DOM1, "memory", 0x80000);	/* one cell */
 	EXPECT_ERR(-EINVAL, "memory is 4 bytes, expected two cells");
@@ -345,6 +443,8 @@ SUITE(bootfdt)
 	tcase_add_test(tc, kernel_count);
 	tcase_add_test(tc, mb_index);
 	tcase_add_test(tc, vcpus_memory_weight);
+	tcase_add_test(tc, cap_values);
+	tcase_add_test(tc, cpu_affinity_values);
 	tcase_add_test(tc, mode);
 	tcase_add_test(tc, wrong_lengths);
 	tcase_add_test(tc, mutations);

@@ -380,9 +380,11 @@ START_TEST(affinity_pins)
 	}
 	ck_assert_uint_eq(a->vcpu[0]->processor, 1);
 	ck_assert_uint_eq(b->vcpu[0]->processor, 1);
-	/* Both share CPU 1 evenly. */
+	/* Both share CPU 1 evenly, and ran nowhere else. */
 	ck_assert_uint_gt(vcpu_runtime(a->vcpu[0]), MILLISECS(400));
 	ck_assert_uint_gt(vcpu_runtime(b->vcpu[0]), MILLISECS(400));
+	ck_assert(!memcmp(&a->vcpu[0]->ran_on, &one, sizeof(one)));
+	ck_assert(!memcmp(&b->vcpu[0]->ran_on, &one, sizeof(one)));
 }
 END_TEST
 
@@ -397,6 +399,9 @@ START_TEST(affinity_without_online_cpu)
 	ck_assert_int_eq(vcpu_set_affinity(a->vcpu[0], &none), -EINVAL);
 	cpumask_set(&none, 3);		/* exists, but not online */
 	ck_assert_int_eq(vcpu_set_affinity(a->vcpu[0], &none), -EINVAL);
+	ck_assert(sched_cpu_online(0) && sched_cpu_online(1));
+	ck_assert(!sched_cpu_online(3));
+	ck_assert(!sched_cpu_online(CONFIG_NR_CPUS));
 }
 END_TEST
 

@@ -74,6 +74,42 @@ static int prop_memory(const void *fdt, int node, uint64_t *kib)
 	return 0;
 }
 
+/*
+ * cpu-affinity: u32 CPU numbers, each below CONFIG_NR_CPUS, at least one
+ * (repeats are harmless). Absent: every CPU. Whether the CPUs are online
+ * is for the builder (boot_config.c), which knows.
+ */
+static int prop_cpus(const void *fdt, int node, struct boot_domain_config *d)
+{
+	const fdt32_t *p;
+	int len, i;
+
+	cpumask_fill(&d->affinity);
+	p = fdt_getprop(fdt, node, "cpu-affinity", &len);
+	if (!p)
+		return 0;
+	if (len == 0 || len % 4) {
+		printk("(lamina) boot fdt: %s: cpu-affinity is %d bytes, "
+		       "expected one or more cells (u32 CPU numbers)\n",
+		       node_name(fdt, node), len);
+		return -EINVAL;
+	}
+	cpumask_clear(&d->affinity);
+	for (i = 0; i < len / 4; i++) {
+		uint32_t cpu = fdt32_ld(&p[i]);
+
+		if (cpu >= CONFIG_NR_CPUS) {
+			printk("(lamina) boot fdt: %s: cpu-affinity names CPU "
+			       "%u, beyond CONFIG_NR_CPUS (%u)\n",
+			       node_name(fdt, node), cpu, CONFIG_NR_CPUS);
+			return -EINVAL;
+		}
+		cpumask_set(&d->affinity, cpu);
+	}
+	d->pinned = true;
+	return 0;
+}
+
 /* A property holding exactly one NUL-terminated string, or absent. */
 static int prop_string(const void *fdt, int node, const char *prop,
 		       const char **val)
@@ -165,6 +201,10 @@ static int read_numbers(const void *fdt, int node,
 		rc = prop_u32(fdt, node, "weight", false,
 			      BOOT_DOMAIN_WEIGHT_DEFAULT, &d->weight);
 	if (!rc)
+		rc = prop_u32(fdt, node, "cap", false, 0, &d->cap);
+	if (!rc)
+		rc = prop_cpus(fdt, node, d);
+	if (!rc)
 		rc = prop_memory(fdt, node, &d->memory_kib);
 	return rc;
 }
@@ -195,6 +235,13 @@ static int check_values(const struct boot_domain_config *d, const char *name)
 	if (d->weight == 0 || d->weight > BOOT_DOMAIN_WEIGHT_MAX) {
 		printk("(lamina) boot fdt: domain %u: weight %u (1-%d)\n",
 		       d->domid, d->weight, BOOT_DOMAIN_WEIGHT_MAX);
+		return -EINVAL;
+	}
+	/* cpus is at most BOOT_DOMAIN_MAX_VCPUS here: no overflow. */
+	if (d->cap > BOOT_DOMAIN_CAP_PER_VCPU * d->vcpus) {
+		printk("(lamina) boot fdt: domain %u: cap %u%% (0-%u for %u "
+		       "cpus)\n", d->domid, d->cap,
+		       BOOT_DOMAIN_CAP_PER_VCPU * d->vcpus, d->vcpus);
 		return -EINVAL;
 	}
 	return 0;

@@ -13,6 +13,9 @@
  *    is the one whose permissions has PERMISSION_HARDWARE (bit 1) or
  *    whose functions has FUNCTION_LEGACY_DOM0 (bit 31), as in Xen's
  *    hyperlaunch; at most one (a second is not built); there may be none.
+ *    A domain whose cpu-affinity names no online CPU is not built (as
+ *    Xen refuses such a hard affinity); CPUs of it that are not online
+ *    stay in its vCPUs' affinity, unused (there is no CPU hotplug).
  */
 #ifndef LAMINA_BOOT_DOMAINS_H
 #define LAMINA_BOOT_DOMAINS_H
@@ -35,16 +38,21 @@ struct boot_domain {
 	bool is_control;		/* SIF_PRIVILEGED */
 	unsigned int max_vcpus;
 	unsigned int weight;
+	unsigned int cap;		/* percent of one CPU; 0: none */
+	bool pinned;			/* affinity is not every CPU */
+	cpumask_t affinity;		/* of every vCPU */
 	uint64_t mem;			/* bytes, whole pages */
 	unsigned int kernel;		/* boot module index */
 	int ramdisk;			/* boot module index, -1: none */
 	const char *cmdline;		/* never NULL */
 };
 
-/* The command-line options that shape dom0 (Xen's convention only). */
+/* What shapes the boot domains: the command-line options for dom0
+ * (Xen's convention only), and the CPUs online (hyperlaunch affinity). */
 struct boot_domain_opts {
 	uint64_t dom0_mem;		/* bytes; 0: the default */
 	unsigned int dom0_max_vcpus;	/* 0: 1 */
+	cpumask_t cpus_online;
 };
 
 /*

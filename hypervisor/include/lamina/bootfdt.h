@@ -8,8 +8,11 @@
  *   domid (u32, required, below DOMID_FIRST_RESERVED), permissions and
  *   functions (u32 bit sets, default 0), mode (u32, required; only 4, a
  *   64-bit PVH domain, is supported), cpus (u32, default 1), memory (two
- *   cells: a u64 in KiB, required), weight (u32, our extension: the
- *   scheduler weight, 1-65535, default 256);
+ *   cells: a u64 in KiB, required), and our extensions for the credit
+ *   scheduler: weight (u32, 1-65535, default 256), cap (u32, percent of
+ *   one CPU the domain may use, 0-100 x cpus, default 0: no cap) and
+ *   cpu-affinity (u32 CPU numbers below CONFIG_NR_CPUS, at least one:
+ *   the physical CPUs every vCPU of the domain may run on; default all);
  *
  * and, as children of a domain, modules with compatible "module,kernel"
  * (exactly one) or "module,ramdisk" (at most one), each with mb-index
@@ -24,6 +27,7 @@
 
 #include <lamina/types.h>
 #include <lamina/bootinfo.h>
+#include <lamina/cpumask.h>
 
 #define FDT_MAGIC_VALUE			0xd00dfeed	/* big-endian */
 #define BOOTFDT_MAX_DOMAINS		32
@@ -31,6 +35,8 @@
 #define BOOT_DOMAIN_WEIGHT_DEFAULT	256
 #define BOOT_DOMAIN_WEIGHT_MAX		65535
 #define BOOT_DOMAIN_MAX_VCPUS		128
+/* A cap is at most 100% per vCPU (the limit of Xen's libxl). */
+#define BOOT_DOMAIN_CAP_PER_VCPU	100
 
 struct boot_domain_config {
 	uint32_t domid;
@@ -40,6 +46,9 @@ struct boot_domain_config {
 	uint32_t vcpus;
 	uint64_t memory_kib;
 	uint32_t weight;
+	uint32_t cap;			/* percent of one CPU; 0: none */
+	bool pinned;			/* cpu-affinity given */
+	cpumask_t affinity;		/* all CPUs unless pinned */
 	int kernel_mb_index;
 	int ramdisk_mb_index;		/* -1 if none */
 	const char *cmdline;		/* never NULL after parsing; points

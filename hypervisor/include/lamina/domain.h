@@ -33,6 +33,7 @@ struct vcpu {
 
 	unsigned int processor;		/* (s) CPU it runs or waits on */
 	cpumask_t affinity;		/* (s) CPUs it may run on */
+	cpumask_t ran_on;		/* (s) CPUs it has run on */
 	unsigned long pause_flags;	/* VPF_*, atomic */
 	unsigned int pause_count;	/* vcpu_pause() nesting, atomic */
 	bool is_running;		/* (s) loaded on v->processor */

@@ -52,6 +52,8 @@ void vcpu_send_event(struct vcpu *v);
 
 /* Restrict v to the CPUs in mask: 0, or -EINVAL if none is online. */
 int vcpu_set_affinity(struct vcpu *v, const cpumask_t *mask);
+/* Does cpu run the scheduler (brought up, in its idle loop)? */
+bool sched_cpu_online(unsigned int cpu);
 
 /*
  * For the vendor run loop, with interrupts off just before entering v:
