@@ -3,8 +3,8 @@
 #                   reference guests: build/guests/)
 #   make run        set up, build, boot under QEMU on the serial console
 #   make test       set up, build, run every test that make test covers
-#   make bochs-test VMX and SVM (NRIP save) boot tests under Bochs (two or
-#                   three minutes; make test runs six of them: BOCHS_K
+#   make bochs-test VMX and SVM (NRIP save) boot tests under Bochs (three or
+#                   four minutes; make test runs six of them: BOCHS_K
 #                   selects, as bochs.py -k)
 #   make iso        GRUB rescue ISO (build/lamina.iso)
 #   make bench      benchmarks (boot time, Lamina against Xen 4.17,
