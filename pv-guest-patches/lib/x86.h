@@ -35,6 +35,7 @@
 #define CPUID81_ECX_SVM		(1U << 2)
 #define CPUID81_EDX_NX		(1U << 20)
 #define CPUID81_EDX_RDTSCP	(1U << 27)
+#define CPUID7_ECX_RDPID	(1U << 22)
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;

@@ -83,6 +83,33 @@ static void test_rdtscp(void)
 	CHECK_EQ(wrmsr_safe(MSR_TSC_AUX, 42), NO_FAULT);
 	CHECK_EQ(catch_fault(do_rdtscp, NULL), NO_FAULT);
 	CHECK_EQ(rdtscp_aux, 42);
+	/* RDTSC and RDTSCP run natively: the value stays across exits and
+	 * yields, whatever ran on this CPU in between. */
+	xen_version(XENVER_version, NULL);
+	sched_yield();
+	rdtscp(&rdtscp_aux);
+	CHECK_EQ(rdtscp_aux, 42);
+}
+
+static uint64_t rdpid_value;
+
+static void do_rdpid(void *arg)
+{
+	__asm__ __volatile__("rdpid %0" : "=r"(rdpid_value));
+}
+
+/* RDPID reads the guest's TSC_AUX too. */
+static void test_rdpid(void)
+{
+	if (!(cpuid_count(7, 0).ecx & CPUID7_ECX_RDPID)) {
+		skip("rdpid", "CPUID says there is no RDPID");
+		return;
+	}
+	CHECK_EQ(wrmsr_safe(MSR_TSC_AUX, 0x5a5a), NO_FAULT);
+	CHECK_EQ(catch_fault(do_rdpid, NULL), NO_FAULT);
+	CHECK_EQ(rdpid_value, 0x5a5a);
+	/* TSC_AUX is 32 bits wide. */
+	CHECK_EQ(wrmsr_safe(MSR_TSC_AUX, 1ULL << 32), X86_EXC_GP);
 }
 
 /* A CPU raises #GP(0) for an MSR it does not have. */
@@ -235,6 +262,7 @@ static const struct test tests[] = {
 	TEST(cpuid_features),
 	TEST(rdtsc),
 	TEST(rdtscp),
+	TEST(rdpid),
 	TEST(msr_unknown),
 	TEST(msr_efer),
 	TEST(hypercall_page),

@@ -7,8 +7,9 @@
  *     hidden until someone decides it is virtualized): no VMX, SVM,
  *     x2APIC, TSC-deadline, MONITOR/MWAIT, PMU (leaf 0xA, DS, PDCM, AMD
  *     PerfCtrExt), MCE/MCA, thermal and power management, speculation
- *     control MSRs, TSC_ADJUST, MPX, PT, SGX, CET, PKU and PKS, RDPID
- *     (it reads the host's TSC_AUX unintercepted), XSAVES, XFD, AMX;
+ *     control MSRs, TSC_ADJUST, MPX, PT, SGX, CET, PKU and PKS, XSAVES,
+ *     XFD, AMX (RDPID stays: it reads the guest's TSC_AUX, loaded on
+ *     entry by hvm_load_tsc_aux());
  *   - the hypervisor bit is set; Xen's leaves are at 0x40000000;
  *   - the basic leaves stop at 0xD and the extended ones at 0x80000008
  *     (SVM's 0x8000000A, SEV's 0x8000001F, topology extensions go);
@@ -61,7 +62,8 @@
 #define L7_EBX_AVX512F	BIT(16)
 #define L7_ECX_KEEP	(BIT(0) | BIT(1) | BIT(2) | BIT(6) | \
 			 BIT(8) | BIT(9) | BIT(10) | BIT(11) | BIT(12) | \
-			 BIT(14) | BIT(16) | BIT(25) | BIT(27) | BIT(28))
+			 BIT(14) | BIT(16) | BIT(22) | BIT(25) | BIT(27) | \
+			 BIT(28))
 #define L7_EDX_KEEP	(BIT(2) | BIT(3) | BIT(4) | BIT(8) | BIT(10) | \
 			 BIT(14))
 /* Leaf 0xD subleaf 1: XSAVEOPT, XSAVEC, XGETBV1 (not XSAVES, XFD) */

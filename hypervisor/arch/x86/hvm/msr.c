@@ -10,6 +10,7 @@
 #include <lamina/domain.h>
 #include <lamina/errno.h>
 #include <lamina/lib.h>
+#include <lamina/smp.h>
 #include <asm/hvm/cpuid.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/msr.h>
@@ -87,10 +88,37 @@ static int tsc_write(struct vcpu *v, uint32_t msr __unused, uint64_t val)
 	return 0;
 }
 
+/*
+ * TSC_AUX belongs to the guests: the host never reads it (no RDTSCP or
+ * RDPID of its own), so each CPU keeps the value of the last vCPU it
+ * ran and is written only when the next one's differs. UINT64_MAX is
+ * no 32-bit value: the first entry on a CPU always writes.
+ */
+static uint64_t cpu_tsc_aux[CONFIG_NR_CPUS] = {
+	[0 ... CONFIG_NR_CPUS - 1] = UINT64_MAX,
+};
+
+void hvm_load_tsc_aux(struct vcpu *v)
+{
+	uint64_t *loaded = &cpu_tsc_aux[smp_processor_id()];
+
+	if (*loaded != v->arch.msrs.tsc_aux) {
+		wrmsr(MSR_TSC_AUX, v->arch.msrs.tsc_aux);
+		*loaded = v->arch.msrs.tsc_aux;
+	}
+}
+
+/* TSC_AUX exists with RDTSCP or RDPID (Xen's rule too). */
+static bool has_tsc_aux(struct vcpu *v)
+{
+	return cpuid_has(policy_of(v), X86_FEAT_RDTSCP) ||
+	       cpuid_has(policy_of(v), X86_FEAT_RDPID);
+}
+
 static int tsc_aux_read(struct vcpu *v, uint32_t msr __unused,
 			uint64_t *val)
 {
-	if (!cpuid_has(policy_of(v), X86_FEAT_RDTSCP))
+	if (!has_tsc_aux(v))
 		return GP;
 	*val = v->arch.msrs.tsc_aux;
 	return 0;
@@ -99,7 +127,7 @@ static int tsc_aux_read(struct vcpu *v, uint32_t msr __unused,
 static int tsc_aux_write(struct vcpu *v, uint32_t msr __unused,
 			 uint64_t val)
 {
-	if (!cpuid_has(policy_of(v), X86_FEAT_RDTSCP) || val >> 32)
+	if (!has_tsc_aux(v) || val >> 32)
 		return GP;
 	v->arch.msrs.tsc_aux = val;
 	return 0;

@@ -6,11 +6,11 @@
  * length: NRIP save or the decoder). An exit without a handler crashes
  * the domain, never the host.
  *
- * Intercepted instructions and what the guest gets (docs/cpuid-msr.md):
+ * Intercepted instructions and what the guest gets (docs/cpuid-msr.md).
+ * RDTSC, RDTSCP and RDPID run natively: the VMCB's TSC offset and the
+ * guest's TSC_AUX, loaded before VMRUN (hvm_load_tsc_aux()).
  *   CPUID, RDMSR/WRMSR, IN/OUT, INS/OUTS, VMMCALL   emulated
  *   HLT                  hvm_halt(): blocks, or the vCPU goes down
- *   RDTSC, RDTSCP        guest TSC; RDTSCP's ECX is the guest's TSC_AUX
- *                        (QEMU reports RDTSCP as an RDTSC exit: decoded)
  *   INVD, WBINVD         no-ops (no device reaches guest memory but
  *                        through the hypervisor), as Xen
  *   VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA
@@ -36,10 +36,6 @@ typedef void (*svm_exit_fn)(struct vcpu *v, struct vmcb *vmcb);
 static const struct svm_insn_enc enc_cpuid = { INSN_MAP_0F, 0xa2, -1 };
 static const struct svm_insn_enc enc_hlt = { INSN_MAP_1BYTE, 0xf4, -1 };
 static const struct svm_insn_enc enc_vmmcall = { INSN_MAP_0F, 0x01, 0xd9 };
-static const struct svm_insn_enc enc_tsc[] = {
-	{ INSN_MAP_0F, 0x31, -1 },		/* RDTSC */
-	{ INSN_MAP_0F, 0x01, 0xf9 },		/* RDTSCP */
-};
 static const struct svm_insn_enc enc_cache[] = {
 	{ INSN_MAP_0F, 0x08, -1 },		/* INVD */
 	{ INSN_MAP_0F, 0x09, -1 },		/* WBINVD */
@@ -85,31 +81,6 @@ static void exit_vmmcall(struct vcpu *v, struct vmcb *vmcb)
 		return;
 	svm_skip(v, len);
 	hvm_hypercall(v, rip);
-}
-
-/*
- * RDTSC and RDTSCP. Without NRIP save this is also QEMU's exit for
- * RDTSCP (it checks the RDTSC intercept for both): the bytes decide.
- */
-static void exit_rdtsc(struct vcpu *v, struct vmcb *vmcb)
-{
-	struct guest_regs *r = &v->regs;
-	unsigned int len, which;
-	bool rdtscp;
-	uint64_t tsc;
-
-	len = svm_insn_len_of(v, enc_tsc, ARRAY_SIZE(enc_tsc), &which);
-	if (!len)
-		return;
-	/* The policy has RDTSCP whenever the CPU does: no #UD to give. */
-	rdtscp = svm_has_nrips ? vmcb->exitcode == SVM_EXIT_RDTSCP :
-		 which == 1;
-	tsc = hvm_guest_tsc(v);
-	r->rax = (uint32_t)tsc;
-	r->rdx = tsc >> 32;
-	if (rdtscp)
-		r->rcx = (uint32_t)v->arch.msrs.tsc_aux;
-	svm_skip(v, len);
 }
 
 /*
@@ -219,7 +190,6 @@ static const svm_exit_fn svm_exit_table[] = {
 	[SVM_EXIT_INTR] = exit_nothing,
 	[SVM_EXIT_NMI] = exit_nothing,
 	[SVM_EXIT_SMI] = exit_nothing,
-	[SVM_EXIT_RDTSC] = exit_rdtsc,
 	[SVM_EXIT_RDPMC] = exit_rdpmc,
 	[SVM_EXIT_CPUID] = exit_cpuid,
 	[SVM_EXIT_INVD] = exit_cache,
@@ -237,7 +207,6 @@ static const svm_exit_fn svm_exit_table[] = {
 	[SVM_EXIT_STGI] = exit_ud,
 	[SVM_EXIT_CLGI] = exit_ud,
 	[SVM_EXIT_SKINIT] = exit_ud,
-	[SVM_EXIT_RDTSCP] = exit_rdtsc,
 	[SVM_EXIT_WBINVD] = exit_cache,
 	[SVM_EXIT_MONITOR] = exit_ud,
 	[SVM_EXIT_MWAIT] = exit_ud,

@@ -12,6 +12,7 @@
 #include <lamina/softirq.h>
 #include <lamina/xmalloc.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/msr.h>
 #include <asm/hvm/vcpu_power.h>
 #include <asm/hvm/svm/svm.h>
 #include <asm/hvm/svm/vmcb.h>
@@ -39,15 +40,15 @@ static void vmcb_init_control(struct svm_vcpu *s, paddr_t ncr3)
 
 	/* What each intercept does for the guest: svm/exits.c. */
 	vmcb->intercepts1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
-			    SVM_INTERCEPT_SMI | SVM_INTERCEPT_RDTSC |
-			    SVM_INTERCEPT_RDPMC | SVM_INTERCEPT_CPUID |
+			    SVM_INTERCEPT_SMI | SVM_INTERCEPT_RDPMC |
+			    SVM_INTERCEPT_CPUID |
 			    SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
 			    SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
 			    SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
 	vmcb->intercepts2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
 			    SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
 			    SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-			    SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_RDTSCP |
+			    SVM_INTERCEPT_SKINIT |
 			    SVM_INTERCEPT_WBINVD | SVM_INTERCEPT_MONITOR |
 			    SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_MWAIT_COND |
 			    SVM_INTERCEPT_RDPRU;
@@ -274,6 +275,7 @@ void svm_vcpu_run(struct vcpu *v)
 		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 		svm_asid_assign(v, s, cpu);
 		svm_intr_assist(v);
+		hvm_load_tsc_aux(v);
 		regs_to_vmcb(v, s->vmcb);
 		svm_vmrun(&v->regs, s->vmcb_pa, host_vmcb);
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);

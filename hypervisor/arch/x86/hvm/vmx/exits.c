@@ -8,12 +8,13 @@
  * without a handler, or a failed VM entry, crashes the domain, never
  * the host.
  *
- * Intercepted instructions and what the guest gets (docs/cpuid-msr.md):
+ * Intercepted instructions and what the guest gets (docs/cpuid-msr.md).
+ * RDTSC, RDTSCP and RDPID run natively: the VMCS's TSC offset and the
+ * guest's TSC_AUX, loaded before entry (hvm_load_tsc_aux()).
  *   CPUID, RDMSR/WRMSR, IN/OUT, INS/OUTS, VMCALL   emulated
  *   MOV to CR0/CR4 changing a host-owned bit       emulated (cr.c)
  *   XSETBV               checked and loaded (the guest's XCR0 is live)
  *   HLT                  hvm_halt()
- *   RDTSC, RDTSCP        guest TSC; RDTSCP's ECX is the guest's TSC_AUX
  *   INVD, WBINVD         no-ops, as SVM and Xen
  *   VMX instructions, INVEPT, INVVPID, VMFUNC, MONITOR, MWAIT
  *                        #UD: no nested virtualization, not in CPUID
@@ -90,19 +91,6 @@ static void exit_hlt(struct vcpu *v)
  */
 static void exit_cache(struct vcpu *v)
 {
-	vmx_skip_insn(v);
-}
-
-/* RDTSC and RDTSCP: the guest TSC; RDTSCP's ECX is the vCPU's TSC_AUX. */
-static void exit_tsc(struct vcpu *v)
-{
-	struct guest_regs *r = &v->regs;
-	uint64_t tsc = hvm_guest_tsc(v);
-
-	r->rax = (uint32_t)tsc;
-	r->rdx = tsc >> 32;
-	if ((vmx_of(v)->exit_reason & 0xffff) == EXIT_REASON_RDTSCP)
-		r->rcx = (uint32_t)v->arch.msrs.tsc_aux;
 	vmx_skip_insn(v);
 }
 
@@ -253,7 +241,6 @@ static const vmx_exit_fn vmx_exit_table[VMX_NR_EXIT_REASONS] = {
 	[EXIT_REASON_HLT] = exit_hlt,
 	[EXIT_REASON_INVD] = exit_cache,
 	[EXIT_REASON_RDPMC] = exit_rdpmc,
-	[EXIT_REASON_RDTSC] = exit_tsc,
 	[EXIT_REASON_VMCALL] = exit_vmcall,
 	[EXIT_REASON_VMCLEAR] = exit_ud,
 	[EXIT_REASON_VMLAUNCH] = exit_ud,
@@ -273,7 +260,6 @@ static const vmx_exit_fn vmx_exit_table[VMX_NR_EXIT_REASONS] = {
 	[EXIT_REASON_EPT_VIOLATION] = exit_ept_violation,
 	[EXIT_REASON_EPT_MISCONFIG] = exit_ept_misconfig,
 	[EXIT_REASON_INVEPT] = exit_ud,
-	[EXIT_REASON_RDTSCP] = exit_tsc,
 	[EXIT_REASON_INVVPID] = exit_ud,
 	[EXIT_REASON_WBINVD] = exit_cache,
 	[EXIT_REASON_XSETBV] = exit_xsetbv,

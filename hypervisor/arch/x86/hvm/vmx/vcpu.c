@@ -19,6 +19,7 @@
 #include <lamina/xmalloc.h>
 #include <asm/hvm/guest_walk.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/msr.h>
 #include <asm/hvm/vcpu_power.h>
 #include <asm/hvm/vmx/vmx.h>
 #include <asm/irq.h>
@@ -210,10 +211,7 @@ enum insn_mode vmx_vcpu_insn_mode(struct vcpu *v)
 			    ar & VMX_AR_DB);
 }
 
-/*
- * RDTSC and RDTSCP exit (hvm_guest_tsc() applies the offset), but the
- * VMCS keeps it too, for TSC offsetting should they ever run natively.
- */
+/* RDTSC and RDTSCP run natively, offset by the CPU (Xen's too). */
 void vmx_vcpu_set_tsc_offset(struct vcpu *v, int64_t offset)
 {
 	assert_loaded(v);
@@ -336,6 +334,7 @@ void vmx_vcpu_run(struct vcpu *v)
 		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 		sync_tlb_gen(v);
 		vmx_intr_assist(v);
+		hvm_load_tsc_aux(v);
 		prepare_entry(v, vx);
 		rc = vmx_vmenter(&v->regs, vx->launched);
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);

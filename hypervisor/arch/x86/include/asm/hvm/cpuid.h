@@ -80,6 +80,7 @@ bool cpuid_has(const struct cpuid_policy *p, uint32_t leaf,
 #define X86_FEAT_SYSCALL	0x80000001, CPUID_EDX, 11
 #define X86_FEAT_NX		0x80000001, CPUID_EDX, 20
 #define X86_FEAT_FFXSR		0x80000001, CPUID_EDX, 25
+#define X86_FEAT_RDPID		7, CPUID_ECX, 22	/* subleaf 0 */
 #define X86_FEAT_RDTSCP		0x80000001, CPUID_EDX, 27
 #define X86_FEAT_LM		0x80000001, CPUID_EDX, 29
 #define X86_FEAT_ITSC		0x80000007, CPUID_EDX, 8

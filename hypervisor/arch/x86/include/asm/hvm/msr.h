@@ -93,6 +93,10 @@ bool hvm_pat_valid(uint64_t pat);
 /* The guest TSC of v now. */
 uint64_t hvm_guest_tsc(struct vcpu *v);
 
+/* Make this CPU's TSC_AUX v's, for its native RDTSCP and RDPID; called
+ * with interrupts off just before entering v. */
+void hvm_load_tsc_aux(struct vcpu *v);
+
 /*
  * The hypercall page (Xen's layout): 32 bytes per hypercall number i,
  * "mov $i, %eax; <insn>; ret", the rest int3; __HYPERVISOR_iret's slot
