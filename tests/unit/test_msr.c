@@ -20,6 +20,7 @@
 static bool intel;
 static uint32_t drop_leaf1_edx;		/* features the host lacks */
 static uint32_t drop_e1_edx;
+static uint32_t l7_ecx;			/* leaf 7's ECX (RDPID: bit 22) */
 
 static void host(uint32_t leaf, uint32_t sub __unused, struct cpuid_leaf *r)
 {
@@ -31,6 +32,8 @@ static void host(uint32_t leaf, uint32_t sub __unused, struct cpuid_leaf *r)
 						  0x69746e65 };
 	else if (leaf == 1)
 		r->d = ~drop_leaf1_edx;
+	else if (leaf == 7)
+		r->c = l7_ecx;
 	else if (leaf == 0x80000000)
 		r->a = 0x80000008;
 	else if (leaf == 0x80000001)
@@ -53,6 +56,7 @@ static void policy(bool is_intel, uint32_t no_l1d, uint32_t no_e1d)
 static void setup(void)
 {
 	hvm_env_setup();
+	l7_ecx = 0;
 	policy(false, 0, 0);
 }
 
@@ -191,6 +195,11 @@ START_TEST(tsc_aux)
 	policy(false, 0, 1U << 27);		/* no RDTSCP */
 	ck_assert_int_eq(rd_rc(MSR_TSC_AUX), GP);
 	ck_assert_int_eq(hvm_msr_write(v, MSR_TSC_AUX, 1), GP);
+	l7_ecx = 1U << 22;			/* RDPID alone has it too */
+	policy(false, 0, 1U << 27);
+	ck_assert_int_eq(hvm_msr_write(v, MSR_TSC_AUX, 7), 0);
+	ck_assert_uint_eq(rd(MSR_TSC_AUX), 7);
+	ck_assert_int_eq(hvm_msr_write(v, MSR_TSC_AUX, 1ULL << 32), GP);
 }
 END_TEST
 
