@@ -266,7 +266,7 @@ static bool vcpus_off_cpu(const struct domain *d)
 	unsigned int i;
 
 	for (i = 0; i < d->max_vcpus; i++)
-		if (__atomic_load_n(&d->vcpu[i]->is_running, __ATOMIC_SEQ_CST))
+		if (__atomic_load_n(&d->vcpu[i]->cpu_refs, __ATOMIC_SEQ_CST))
 			return false;
 	return true;
 }

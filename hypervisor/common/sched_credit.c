@@ -23,6 +23,9 @@
  * to another CPU only with both locks held, the second taken with a
  * trylock (steal) or in CPU order (move). is_running stays set until the
  * vCPU's state is saved, so no CPU starts a vCPU another still holds.
+ * cpu_refs counts the CPUs that have a vCPU as current or are still
+ * switching away from it (which touches it after is_running is clear):
+ * a dead domain is freed only once every vCPU's count is 0.
  */
 #include <lamina/domain.h>
 #include <lamina/errno.h>
@@ -491,6 +494,7 @@ static void schedule(void)
 		SV(next)->yield = false;
 		SV(next)->burn_from = now;
 		if (next != prev) {
+			__atomic_add_fetch(&next->cpu_refs, 1, __ATOMIC_SEQ_CST);
 			next->is_running = true;
 			cpumask_set(&next->ran_on, cpu);
 			runstate_set(next, RUNSTATE_running, now);
@@ -515,6 +519,8 @@ static void schedule(void)
 			tickle_idler(prev);
 		else
 			vcpu_wake(prev);
+		/* The last touch: from here its domain may be freed. */
+		__atomic_sub_fetch(&prev->cpu_refs, 1, __ATOMIC_SEQ_CST);
 	}
 	if (next)
 		ctxt_switch_to(next);
@@ -643,7 +649,7 @@ void sched_destroy_vcpu(struct vcpu *v)
 
 	if (!sv)
 		return;
-	BUG_ON(sv->on_runq || v->is_running);
+	BUG_ON(sv->on_runq || v->is_running || v->cpu_refs);
 	xfree(sv);
 	v->sched_priv = NULL;
 }

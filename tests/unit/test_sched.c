@@ -299,10 +299,15 @@ START_TEST(block_and_wake)
 	sim_run(MILLISECS(100));
 	while (curr_on(0) != va)
 		sim_run(MILLISECS(10));
+	/* The CPU holds it: a dead domain would not be freed yet. */
+	ck_assert_uint_eq(va->cpu_refs, 1);
 	vcpu_block(va);		/* from its own exit handler */
 	ck_assert(va->pause_flags & VPF_blocked);
 	sim_run(MILLISECS(1));
 	ck_assert_ptr_eq(curr_on(0), b->vcpu[0]);
+	/* Switched away from, to the end: no CPU holds it any more. */
+	ck_assert_uint_eq(va->cpu_refs, 0);
+	ck_assert_uint_eq(b->vcpu[0]->cpu_refs, 1);
 	before = vcpu_runtime(va);
 	sim_run(MILLISECS(500));
 	ck_assert_uint_eq(vcpu_runtime(va), before);

@@ -37,6 +37,7 @@ struct vcpu {
 	unsigned long pause_flags;	/* VPF_*, atomic */
 	unsigned int pause_count;	/* vcpu_pause() nesting, atomic */
 	bool is_running;		/* (s) loaded on v->processor */
+	unsigned int cpu_refs;		/* CPUs holding it (sched_credit.c) */
 	bool in_guest;			/* entered, not exited yet, atomic */
 	bool event_pending;		/* an event wakes block/HLT, atomic */
 	int runstate;			/* (s) RUNSTATE_* of xen/vcpu.h */
