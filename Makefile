@@ -203,6 +203,7 @@ test: deps
 	$(MAKE) boot-test
 	$(MAKE) bochs-test \
 		BOCHS_K='vmx-dom0-(hello|cpumodes|lapic-smp1)|svm-dom0-(hello|cpumodes|exits)'
+	$(MAKE) linux-test
 
 # Debian's kernel under Lamina, to its busybox shell (tests/linux/).
 INITRAMFS := $(O)/linux/initramfs.cpio.gz

@@ -270,6 +270,34 @@ START_TEST(complete)
 }
 END_TEST
 
+/* The host image QEMU's VMRUN can leave in a VMCB: every field must
+ * match, so no real guest state is taken for it. */
+START_TEST(holds_host)
+{
+	struct vmcb *vmcb = svm_vmcb(v);
+	const uint64_t cr3 = 0x3ffde000, gdt = 0xffffffff80286500,
+		       idt = 0xffffffff8027f2e0, rip = 0xffffffff8022a904;
+
+	vmcb->cr3 = cr3;
+	vmcb->gdtr.base = gdt;
+	vmcb->idtr.base = idt;
+	vmcb->rip = rip;
+	ck_assert(svm_vmcb_holds_host(vmcb, cr3, gdt, idt, rip));
+	/* A guest whose page tables sit at the host CR3's address. */
+	vmcb->rip = 0x100000;
+	ck_assert(!svm_vmcb_holds_host(vmcb, cr3, gdt, idt, rip));
+	vmcb->rip = rip;
+	vmcb->gdtr.base = 0x1000;
+	ck_assert(!svm_vmcb_holds_host(vmcb, cr3, gdt, idt, rip));
+	vmcb->gdtr.base = gdt;
+	vmcb->idtr.base = 0;
+	ck_assert(!svm_vmcb_holds_host(vmcb, cr3, gdt, idt, rip));
+	vmcb->idtr.base = idt;
+	vmcb->cr3 = 0x5000;
+	ck_assert(!svm_vmcb_holds_host(vmcb, cr3, gdt, idt, rip));
+}
+END_TEST
+
 SUITE(svm_guest)
 {
 	Suite *s = suite_create("svm_guest");
@@ -283,6 +311,7 @@ SUITE(svm_guest)
 	tcase_add_test(tc, len_nrip_not_a_length);
 	tcase_add_test(tc, len_without_nrip);
 	tcase_add_test(tc, complete);
+	tcase_add_test(tc, holds_host);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -41,6 +41,8 @@ svm_vmrun:
 	vmload
 	sti
 	vmrun
+	.globl	svm_vmrun_return
+svm_vmrun_return:
 	/* #VMEXIT: host rax (guest VMCB), rsp and rip are back; GIF 0. */
 	vmsave
 

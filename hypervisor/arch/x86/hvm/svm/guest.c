@@ -110,3 +110,10 @@ void svm_vcpu_inject_exception(struct vcpu *v, unsigned int vec,
 		vmcb->eventinj |= SVM_EVTINJ_EV |
 				  ((uint64_t)ec << SVM_EVTINJ_EC_SHIFT);
 }
+
+bool svm_vmcb_holds_host(const struct vmcb *vmcb, uint64_t cr3,
+			 uint64_t gdt_base, uint64_t idt_base, uint64_t rip)
+{
+	return vmcb->cr3 == cr3 && vmcb->rip == rip &&
+	       vmcb->gdtr.base == gdt_base && vmcb->idtr.base == idt_base;
+}

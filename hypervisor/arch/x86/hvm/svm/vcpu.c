@@ -257,6 +257,44 @@ static void svm_asid_assign(struct vcpu *v, struct svm_vcpu *s,
 	__atomic_store_n(&v->tlb_gen, gen, __ATOMIC_SEQ_CST);
 }
 
+extern const char svm_vmrun_return[];
+
+/*
+ * Under QEMU 7.2's TCG, about one VMRUN in a few hundred thousand (seen
+ * in the two-domain event flood of evtchn-interdomain-smp2, ~1 run in
+ * 250) comes back with the VMCB's state save area holding this CPU's
+ * host state, exactly as VMRUN saves it in the host save area: RIP just
+ * after our VMRUN, the host's CR3, GDT and IDT, RAX the VMCB's address.
+ * The guest "ran" that: its first fetch walked the host's CR3 as guest
+ * memory and took a nested page fault, before any guest instruction.
+ * MSR_VM_HSAVE_PA was checked to be this CPU's own page right before
+ * such a VMRUN; Lamina writes no such image anywhere. So the entry is
+ * retried from the copy of the save area taken before VMRUN (no guest
+ * instruction ran, the GPRs are unchanged), and the exit is logged.
+ */
+static bool svm_vmrun_lost_state(struct vcpu *v, struct svm_vcpu *s)
+{
+	struct vmcb *vmcb = s->vmcb;
+	struct { uint16_t limit; uint64_t base; } __packed gdt, idt;
+
+	if (vmcb->exitcode != SVM_EXIT_NPF)
+		return false;
+	__asm__ ("sgdt %0; sidt %1" : "=m"(gdt), "=m"(idt));
+	if (!svm_vmcb_holds_host(vmcb, read_cr3(), gdt.base, idt.base,
+				 (uintptr_t)svm_vmrun_return))
+		return false;
+	memcpy((uint8_t *)vmcb + SVM_SAVE_OFFSET, s->save_copy,
+	       SVM_SAVE_COPY_LEN);
+	/* An event VMRUN was delivering goes again. */
+	if (vmcb->exitintinfo & SVM_EVTINJ_VALID)
+		vmcb->eventinj = vmcb->exitintinfo;
+	s->lost_state_retries++;
+	printk("(lamina) d%uv%u: VMRUN came back with the host's state in "
+	       "the VMCB (a QEMU TCG fault): entry retried (%lu so far)\n",
+	       v->domain->domain_id, v->vcpu_id, s->lost_state_retries);
+	return true;
+}
+
 void svm_vcpu_run(struct vcpu *v)
 {
 	struct svm_vcpu *s = v->hvm;
@@ -277,8 +315,14 @@ void svm_vcpu_run(struct vcpu *v)
 		svm_intr_assist(v);
 		hvm_load_tsc_aux(v);
 		regs_to_vmcb(v, s->vmcb);
+		memcpy(s->save_copy, (uint8_t *)s->vmcb + SVM_SAVE_OFFSET,
+		       SVM_SAVE_COPY_LEN);
 		svm_vmrun(&v->regs, s->vmcb_pa, host_vmcb);
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+		if (svm_vmrun_lost_state(v, s)) {
+			local_irq_enable();
+			continue;
+		}
 		vmcb_to_regs(v, s->vmcb);
 		local_irq_enable();
 		svm_handle_exit(v);

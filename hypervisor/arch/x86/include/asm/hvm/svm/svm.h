@@ -23,6 +23,9 @@ extern unsigned int svm_nr_asids;
 extern bool svm_has_nrips;
 
 /* Per vCPU: the control block and the intercept bitmaps. */
+#define SVM_SAVE_OFFSET		0x400	/* the VMCB's state save area */
+#define SVM_SAVE_COPY_LEN	0x298	/* up to the last field Lamina uses */
+
 struct svm_vcpu {
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
@@ -38,12 +41,21 @@ struct svm_vcpu {
 	/* Intercepted instructions whose length came from the VMCB's next
 	 * RIP, and those decoded (svm_insn_len_of()); printed at destroy. */
 	unsigned long nrip_lens, decoded_lens;
+	/* The state save area as the last VMRUN was given it: see
+	 * svm_vmrun_lost_state() (svm/vcpu.c). */
+	uint8_t save_copy[SVM_SAVE_COPY_LEN];
+	unsigned long lost_state_retries;
 };
 
 static inline struct vmcb *svm_vmcb(struct vcpu *v)
 {
 	return ((struct svm_vcpu *)v->hvm)->vmcb;
 }
+
+/* Whether the VMCB's state is the host's (CR3, GDT and IDT bases, and
+ * RIP the instruction after VMRUN): svm_vmrun_lost_state(). */
+bool svm_vmcb_holds_host(const struct vmcb *vmcb, uint64_t cr3,
+			 uint64_t gdt_base, uint64_t idt_base, uint64_t rip);
 
 int svm_vcpu_init(struct vcpu *v);
 void svm_vcpu_destroy(struct vcpu *v);
