@@ -71,10 +71,10 @@ GUEST_OBJ := $(O)/guests/obj
 GUEST_PROGRAMS := hello triple fault burn nullcall unhandled intercepts vaddr \
 	modes exits policy msrswitch memory acpi lapic conring
 GUEST_PROGRAMS += gnttab gntbench
-GUEST_PROGRAMS += evtchn evtlink evtbench
+GUEST_PROGRAMS += evtchn evtlink evtbench evtsmp
 GUEST_PROGRAMS += time
 GUEST_LIB := head entry compat start traps hypercall console cmdline test \
-	events \
+	events smp vcpu_entry \
 	format paging string
 GUEST_LIB_OBJS := $(GUEST_LIB:%=$(GUEST_OBJ)/lib/%.o)
 # Xen's headers default to their oldest interface (where sched_op is 6).

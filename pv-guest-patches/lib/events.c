@@ -97,10 +97,10 @@ static void handle_word(unsigned int w)
 
 void evtchn_do_upcall(void)
 {
-	struct vcpu_info *vi = &shared_info->vcpu_info[0];
+	struct vcpu_info *vi = &shared_info->vcpu_info[this_vcpu()];
 	xen_ulong_t sel;
 
-	upcalls++;
+	__atomic_add_fetch(&upcalls, 1, __ATOMIC_RELAXED);
 	do {
 		__atomic_store_n(&vi->evtchn_upcall_pending, 0,
 				 __ATOMIC_SEQ_CST);

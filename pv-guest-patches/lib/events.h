@@ -13,7 +13,11 @@
  *   acknowledges (clears the pending bit of) every pending port that is
  *   not masked, then calls that port's handler.
  *
- * Handlers run with interrupts off. This library runs vCPU 0 only.
+ * Handlers run with interrupts off, on the vCPU that took the upcall:
+ * each vCPU reads its own vcpu_info (this_vcpu(), smp.h). A vCPU takes
+ * every pending, unmasked port of the words its selector names, as
+ * Xen's ABI allows, whichever vCPU the port is bound to: a program that
+ * cares where an event lands keeps its words apart (programs/evtsmp.c).
  */
 #ifndef GUEST_EVENTS_H
 #define GUEST_EVENTS_H

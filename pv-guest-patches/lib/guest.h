@@ -21,6 +21,7 @@
 #include "events.h"
 #include "hypercall.h"
 #include "paging.h"
+#include "smp.h"
 #include "string.h"
 #include "test.h"
 #include "traps.h"

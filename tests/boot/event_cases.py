@@ -1,18 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
 """Boot-test cases for event channels (pv-guest-patches/programs/evtchn.c,
-evtlink.c, evtbench.c): every sub-op in dom0 and in a domU, two domains
-connected by interdomain channels on two CPUs and on one, and the send
-figures. run.py adds them."""
+evtlink.c, evtbench.c, evtsmp.c): every sub-op in dom0 and in a domU, two
+domains connected by interdomain channels on two CPUs and on one, two
+vCPUs of one domain at once, and the send figures. run.py adds them."""
 import sched_cases
 
 PASSED = r"\d+ passed, 0 failed"
 
 
-def domain(domid, mb_index, bootargs):
+def domain(domid, mb_index, bootargs, cpus=1):
     return f"""
             domain@{domid} {{
                 compatible = "xen,domain";
                 domid = <{domid}>; mode = <4>; memory = <0x0 0x4000>;
+                cpus = <{cpus}>;
                 kernel {{
                     compatible = "module,kernel"; mb-index = <{mb_index}>;
                     bootargs = "{bootargs}";
@@ -51,4 +52,25 @@ def cases(Case, Dtb, dom0, dom0_gone):
                      [rf"\(lamina\) domain {i} shut down \(poweroff\)"
                       for i in (1, 2, 3)],
             reject=r"not ok|crashed|PANIC|FATAL", smp=smp, timeout=120))
+    # Two vCPUs of one domain: ping-pong, a flood against masking, a port
+    # moved between them while the other sends; as dom0 and as a domU.
+    smp = [r"evtsmp: 2 or more vCPUs", r"evtsmp: 200 round trips",
+           r"evtsmp: \d+ of 2000 flooded events taken",
+           r"evtsmp: 40 moves, \d+ \+ \d+ events taken"]
+    dom0_2 = [dom0[0], r"\(lamina\) d0: \d+ MiB, 2 vCPUs, weight 256, "
+              r"hardware domain, kernel evtsmp\.elf"] + dom0[2:]
+    c.append(Case("dom0-evtsmp", dom0_2 + smp + [
+        r"[\r\n]" + PASSED,
+        r"\(lamina\) domain 0 shut down \(poweroff\)"] + dom0_gone,
+        modules=[("evtsmp.elf", "")], append="dom0_max_vcpus=2",
+        reject=r"not ok|crashed|PANIC|FATAL"))
+    c.append(Case(
+        "domu-evtsmp",
+        [r"boot domains: 1 of 1 built, starting"] +
+        [r"\(d1\) " + m for m in smp] +
+        [r"\(d1\) " + PASSED, r"\(lamina\) domain 1 shut down \(poweroff\)"] +
+        sched_cases.GONE,
+        modules=[Dtb(sched_cases.tree([domain(1, 1, "", cpus=2)])),
+                 ("evtsmp.elf", "")],
+        reject=r"not ok|crashed|PANIC|FATAL", timeout=120))
     return c
