@@ -43,12 +43,7 @@ _start:
 	mov	%ebx, boot_start_info
 	/* CS stays the hypervisor's flat 32-bit segment until the ljmp. */
 	lgdt	gdt_ptr
-	mov	$SEL_DATA, %eax
-	mov	%eax, %ds
-	mov	%eax, %es
-	mov	%eax, %ss
-	mov	%eax, %fs
-	mov	%eax, %gs
+	load_data_segments
 	mov	$stack_top, %esp
 
 	/*

@@ -10,4 +10,17 @@
 #define SEL_UDATA	0x30	/* flat data and stack, DPL 3 */
 #define SEL_UCODE64	0x38	/* 64-bit user code, DPL 3 */
 
+#ifdef __ASSEMBLER__
+/* DS, ES, SS, FS and GS: the flat data segment, in any mode (clobbers
+ * %eax). */
+.macro load_data_segments
+	mov	$SEL_DATA, %eax
+	mov	%eax, %ds
+	mov	%eax, %es
+	mov	%eax, %ss
+	mov	%eax, %fs
+	mov	%eax, %gs
+.endm
+#endif
+
 #endif

@@ -12,12 +12,7 @@
 	.globl	vcpu_entry64
 vcpu_entry64:
 	lgdt	gdt_ptr(%rip)
-	mov	$SEL_DATA, %eax
-	mov	%eax, %ds
-	mov	%eax, %es
-	mov	%eax, %ss
-	mov	%eax, %fs
-	mov	%eax, %gs
+	load_data_segments
 	pushq	$SEL_CODE64
 	lea	1f(%rip), %rax
 	pushq	%rax

@@ -80,12 +80,7 @@ ap_pm32:
 ap_entry64:
 	mov	ap_stack_top(%rip), %rsp
 	lgdt	gdt_ptr(%rip)
-	mov	$SEL_DATA, %eax
-	mov	%eax, %ds
-	mov	%eax, %es
-	mov	%eax, %ss
-	mov	%eax, %fs
-	mov	%eax, %gs
+	load_data_segments
 	pushq	$SEL_CODE64
 	lea	3f(%rip), %rax
 	pushq	%rax
