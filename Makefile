@@ -74,7 +74,7 @@ GUEST_PROGRAMS += gnttab gntbench
 GUEST_PROGRAMS += evtchn evtlink evtbench evtsmp
 GUEST_PROGRAMS += time
 GUEST_LIB := head entry compat start traps hypercall console cmdline test \
-	events smp vcpu_entry \
+	events smp vcpu_entry bench \
 	format paging string
 GUEST_LIB_OBJS := $(GUEST_LIB:%=$(GUEST_OBJ)/lib/%.o)
 # Xen's headers default to their oldest interface (where sched_op is 6).

@@ -8,9 +8,9 @@
  * the event (send, injection of the callback vector, the guest's scan
  * of the pending bits).
  */
+#include "bench.h"
 #include "guest.h"
 
-#define RUNS		5
 #define CALLS		1000
 
 static evtchn_port_t port;
@@ -31,44 +31,13 @@ static void send_upcall(void)
 		cpu_relax();
 }
 
-static uint64_t cycles_per_call(void (*call)(void))
-{
-	uint64_t t0 = rdtsc();
-	int i;
-
-	for (i = 0; i < CALLS; i++)
-		call();
-	return (rdtsc() - t0) / CALLS;
-}
-
-static void sort(uint64_t *v, int n)
-{
-	uint64_t t;
-	int i, j;
-
-	for (i = 1; i < n; i++)			/* insertion sort */
-		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-}
-
 static void measure(const char *what, void (*call)(void))
 {
-	uint64_t runs[RUNS];
-	char list[RUNS * 21 + 1];
-	size_t len = 0;
-	int i;
+	char list[BENCH_LIST_LEN];
+	uint64_t median = bench_calls(call, CALLS, list);
 
-	for (i = 0; i < RUNS; i++) {
-		runs[i] = cycles_per_call(call);
-		len += snprintf(list + len, sizeof(list) - len, " %lu",
-				runs[i]);
-	}
-	sort(runs, RUNS);
 	printf("evtbench: %s by %s: median %lu cycles per call (runs:%s)\n",
-	       what, hypercall_insn_name(), runs[RUNS / 2], list);
+	       what, hypercall_insn_name(), median, list);
 }
 
 void guest_main(void)

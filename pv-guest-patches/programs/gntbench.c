@@ -6,11 +6,11 @@
  * for every packet, here without a second domain). domid=N is our own
  * id (default 0). Then the same, one call copying 16 pages, per page.
  */
+#include "bench.h"
 #include "guest.h"
 #include <xen/grant_table.h>
 #include <xen/memory.h>
 
-#define RUNS		5
 #define BATCH		16
 #define FRAME_GFN	(0x1000000000ULL >> 12)	/* 64 GiB: a hole */
 
@@ -25,8 +25,9 @@ static long copy_batch(unsigned int n)
 			  (unsigned long)ops, n);
 }
 
-static uint64_t cycles_per_page(unsigned int n)
+static uint64_t cycles_per_page(const void *arg)
 {
+	unsigned int n = *(const unsigned int *)arg;
 	uint64_t t0 = rdtsc();
 	long i;
 
@@ -39,34 +40,13 @@ static uint64_t cycles_per_page(unsigned int n)
 	return (rdtsc() - t0) / calls / n;
 }
 
-static void sort(uint64_t *v, int n)
-{
-	uint64_t t;
-	int i, j;
-
-	for (i = 1; i < n; i++)			/* insertion sort */
-		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-}
-
 static void measure(const char *what, unsigned int n)
 {
-	uint64_t runs[RUNS];
-	char list[RUNS * 21 + 1];
-	size_t len = 0;
-	int i;
+	char list[BENCH_LIST_LEN];
+	uint64_t median = bench_median(cycles_per_page, &n, list);
 
-	for (i = 0; i < RUNS; i++) {
-		runs[i] = cycles_per_page(n);
-		len += snprintf(list + len, sizeof(list) - len, " %lu",
-				runs[i]);
-	}
-	sort(runs, RUNS);
 	printf("gntbench: %s: median %lu cycles per 4 KiB copy (runs:%s)\n",
-	       what, runs[RUNS / 2], list);
+	       what, median, list);
 }
 
 void guest_main(void)

@@ -19,6 +19,8 @@ void guestlib_cmdline_set(const char *s);
 const char *guestlib_cmdline(void);
 bool guestlib_cmdline_arg(const char *key, char *buf, size_t size);
 long guestlib_cmdline_num(const char *key, long dflt);
+uint64_t guestlib_bench_median(uint64_t (*run)(const void *arg),
+			       const void *arg, char *list);
 
 /* For formats the compiler would reject. */
 static int (*const unchecked_snprintf)(char *, size_t, const char *, ...) =
@@ -131,6 +133,27 @@ START_TEST(cmdline_limits)
 }
 END_TEST
 
+/* Runs that return 50, 10, 40, 20, 30: the median is 30, and the list
+ * keeps the runs' order. */
+static uint64_t scripted(const void *arg)
+{
+	const uint64_t **next = (const uint64_t **)arg;
+
+	return *(*next)++;
+}
+
+START_TEST(bench_median_and_list)
+{
+	static const uint64_t vals[] = { 50, 10, 40, 20, 30 };
+	const uint64_t *next = vals;
+	char list[5 * 21 + 1];
+
+	ck_assert_uint_eq(guestlib_bench_median(scripted, &next, list), 30);
+	ck_assert_str_eq(list, " 50 10 40 20 30");
+	ck_assert_ptr_eq(next, vals + 5);
+}
+END_TEST
+
 SUITE(guestlib)
 {
 	Suite *s = suite_create("guestlib");
@@ -145,6 +168,9 @@ SUITE(guestlib)
 	tc = tcase_create("cmdline");
 	tcase_add_test(tc, cmdline_lookups);
 	tcase_add_test(tc, cmdline_limits);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bench");
+	tcase_add_test(tc, bench_median_and_list);
 	suite_add_tcase(s, tc);
 	return s;
 }
