@@ -52,9 +52,9 @@ static bool periodic_work(struct vcpu *v)
 	return due;
 }
 
-static void periodic_fn(void *data)
+/* The periodic timer's work under its lock; the event after it. */
+static void periodic_check(struct vcpu *v)
 {
-	struct vcpu *v = data;
 	bool due = false;
 
 	spin_lock(&v->time.lock);
@@ -63,6 +63,11 @@ static void periodic_fn(void *data)
 	spin_unlock(&v->time.lock);
 	if (due)
 		send_timer_event(v);
+}
+
+static void periodic_fn(void *data)
+{
+	periodic_check(data);
 }
 
 void vcpu_timers_init(struct vcpu *v)
@@ -139,16 +144,8 @@ void vcpu_periodic_sched_out(struct vcpu *v)
 
 void vcpu_periodic_sched_in(struct vcpu *v)
 {
-	bool due = false;
-
-	if (!__atomic_load_n(&v->time.period, __ATOMIC_RELAXED))
-		return;
-	spin_lock(&v->time.lock);
-	if (v->time.period)
-		due = periodic_work(v);
-	spin_unlock(&v->time.lock);
-	if (due)
-		send_timer_event(v);
+	if (__atomic_load_n(&v->time.period, __ATOMIC_RELAXED))
+		periodic_check(v);
 }
 
 /* A 64-bit deadline; from 32-bit code, in two halves (Xen's compat). */
